@@ -1,0 +1,161 @@
+/* rp-cache.h: the local SQLite cache
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "rp-types.h"
+
+G_BEGIN_DECLS
+
+#define RP_TYPE_CACHE (rp_cache_get_type ())
+
+G_DECLARE_FINAL_TYPE (RpCache, rp_cache, RP, CACHE, GObject)
+
+typedef struct
+{
+  guint inserted;   /* new documents */
+  guint updated;    /* documents replaced by a newer body */
+  guint deleted;    /* tombstones applied */
+  guint erased;     /* customers whose every trace was removed */
+  guint skipped;    /* malformed or ill-typed documents */
+} RpApplyStats;
+
+/* Called once per skipped document, with its `_id` (or "(no _id)") and a
+ * reason for the log.  Never given any of the document's content. */
+typedef void (*RpSkipFunc) (const char *doc_id,
+                            const char *reason,
+                            gpointer    user_data);
+
+typedef enum
+{
+  RP_MATCH_NAME,
+  RP_MATCH_KANA,
+  RP_MATCH_EMAIL,
+  RP_MATCH_PHONE,
+  RP_MATCH_ORDER,
+  RP_MATCH_TICKET,
+} RpMatchKind;
+
+typedef struct
+{
+  char        *id;        /* customer:<uuid> */
+  char        *name;      /* display name, family name first for Japanese */
+  char        *kana;      /* display reading or NULL */
+  char        *tier;
+  GStrv        emails;
+  GStrv        phones;
+  RpMatchKind  match_kind;
+  char        *matched;   /* the e-mail, phone, order or ticket number that matched */
+  int          score;     /* lower is better */
+} RpSearchHit;
+
+typedef struct
+{
+  gint64     rowid;       /* stable while the document exists */
+  char      *id;
+  RpDocType  type;
+  char      *type_name;
+  char      *at;          /* RFC 3339 */
+  gint64     at_usec;
+  char      *channel;     /* or NULL */
+  char      *title;       /* subject, summary or first words: data, not prose */
+  char      *body;        /* the stored canonical JSON */
+} RpEvent;
+
+/* One entry of a customer's timeline index: enough to lay out day groups
+ * and to fetch rows on demand. */
+typedef struct
+{
+  gint64 rowid;
+  gint64 at_usec;
+} RpTimelineEntry;
+
+/* Erasure and deletion are announced so views can drop what they show. */
+
+GType        rp_search_hit_get_type    (void) G_GNUC_CONST;
+void         rp_search_hit_free        (RpSearchHit *hit);
+GType        rp_event_get_type         (void) G_GNUC_CONST;
+void         rp_event_free             (RpEvent     *event);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RpSearchHit, rp_search_hit_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RpEvent, rp_event_free)
+
+char        *rp_cache_default_path     (void);
+RpCache     *rp_cache_open             (const char          *path,
+                                        GError             **error);
+const char  *rp_cache_get_path         (RpCache             *self);
+
+/* The apply path: every document that enters the cache (import, demo data,
+ * sync, local actions) goes through here.  One transaction per call: the
+ * documents, the folds they touch and, when @checkpoint_db is set, the new
+ * checkpoint @checkpoint_seq (opaque JSON, stored exactly) commit together
+ * or not at all.  Bad documents are skipped through @skip_func. */
+gboolean     rp_cache_apply            (RpCache             *self,
+                                        JsonNode    *const  *docs,
+                                        guint                n_docs,
+                                        const char          *checkpoint_db,
+                                        JsonNode            *checkpoint_seq,
+                                        RpSkipFunc           skip_func,
+                                        gpointer             user_data,
+                                        RpApplyStats        *stats,
+                                        GError             **error);
+
+/* Removes every trace of a customer (rows, search keys, folds, outbox
+ * items) and makes the bytes unrecoverable from the file and its WAL. */
+gboolean     rp_cache_erase_customer   (RpCache             *self,
+                                        const char          *customer_id,
+                                        GError             **error);
+
+/* Checkpoints: the opaque `seq` JSON text as the server gave it, or NULL */
+char        *rp_cache_get_checkpoint   (RpCache             *self,
+                                        const char          *db,
+                                        gint64              *out_at_usec,
+                                        GError             **error);
+
+/* Queries.  All are safe to call from any thread; reads use their own
+ * connection so they are not held up by a long write. */
+GPtrArray   *rp_cache_search           (RpCache             *self,
+                                        const char          *query,
+                                        guint                limit,
+                                        GError             **error);
+JsonObject  *rp_cache_show             (RpCache             *self,
+                                        const char          *customer_id,
+                                        gint64               now_usec,
+                                        GError             **error);
+gboolean     rp_cache_has_customer     (RpCache             *self,
+                                        const char          *customer_id,
+                                        GError             **error);
+/* Newest first; pass the last event of a page as @before to get the next */
+GPtrArray   *rp_cache_timeline         (RpCache             *self,
+                                        const char          *customer_id,
+                                        RpKindMask           kinds,
+                                        const char          *channel,
+                                        const RpEvent       *before,
+                                        guint                limit,
+                                        GError             **error);
+GArray      *rp_cache_timeline_index   (RpCache             *self,
+                                        const char          *customer_id,
+                                        RpKindMask           kinds,
+                                        const char          *channel,
+                                        GError             **error);
+GPtrArray   *rp_cache_get_events       (RpCache             *self,
+                                        const gint64        *rowids,
+                                        guint                n_rowids,
+                                        GError             **error);
+/* A ticket's current state: its document with its events applied in
+ * (`at`, `_id`) order, plus `history` (the events) */
+JsonObject  *rp_cache_get_ticket       (RpCache             *self,
+                                        const char          *ticket_id,
+                                        GError             **error);
+JsonObject  *rp_cache_get_document     (RpCache             *self,
+                                        const char          *doc_id,
+                                        GError             **error);
+JsonObject  *rp_cache_status           (RpCache             *self,
+                                        GError             **error);
+gint64       rp_cache_count_customers  (RpCache             *self);
+
+G_END_DECLS

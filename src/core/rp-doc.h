@@ -1,0 +1,60 @@
+/* rp-doc.h: the document model of the sync contract
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "rp-types.h"
+
+G_BEGIN_DECLS
+
+#define RP_SCHEMA_VERSION 1
+
+const char *rp_doc_type_to_string   (RpDocType    type);
+RpDocType   rp_doc_type_from_string (const char  *str);
+RpKindMask  rp_doc_type_kind        (RpDocType    type);
+RpKindMask  rp_kind_from_string     (const char  *str);
+
+/* Checks a document against DESIGN §3: an object with a string `_id` of the
+ * form `<type>:<id>`, a known or unknown `type`, RFC 3339 `at`, and, for
+ * known types, every field of the right JSON type.  Tombstones (`_deleted`)
+ * only need an `_id`.  Sets @out_type (RP_DOC_UNKNOWN for other types). */
+gboolean    rp_doc_validate         (JsonObject  *doc,
+                                     RpDocType   *out_type,
+                                     GError     **error);
+
+/* The customer id (`customer:<uuid>`) a document is about, or NULL */
+const char *rp_doc_customer_id      (JsonObject  *doc,
+                                     RpDocType    type);
+
+/* Parses an RFC 3339 timestamp into a UTC unix time in microseconds */
+gboolean    rp_parse_timestamp      (const char  *text,
+                                     gint64      *out_usec);
+char       *rp_format_timestamp     (gint64       usec);
+
+/* Accessors that tolerate missing members */
+const char *rp_json_string          (JsonObject  *obj,
+                                     const char  *member);
+gint64      rp_json_int             (JsonObject  *obj,
+                                     const char  *member,
+                                     gint64       fallback);
+gboolean    rp_json_bool            (JsonObject  *obj,
+                                     const char  *member);
+
+/* Serialises compactly with members in sorted order (the canonical body
+ * used for revisions and for storage). */
+char       *rp_json_canonical       (JsonNode    *node,
+                                     gsize       *out_len);
+
+/* Display name, family name first when the customer's language is Japanese
+ * or the name is written in CJK script. */
+char       *rp_customer_display_name (JsonObject *customer);
+char       *rp_customer_display_kana (JsonObject *customer);
+
+/* A fresh lowercase UUIDv4 */
+char       *rp_uuid_new              (void);
+
+G_END_DECLS
