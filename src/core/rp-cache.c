@@ -1,1 +1,1777 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* rp-cache.c: the local SQLite cache and its apply path
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "rp-cache"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "rp-cache-private.h"
+#include "rp-doc.h"
+#include "rp-text.h"
+
+/* 'Rapp': marks the file as ours, so a foreign SQLite file is refused */
+#define RP_APPLICATION_ID 0x52617070
+
+struct _RpCache
+{
+  GObject   parent_instance;
+
+  char     *path;
+
+  /* Writes (apply, erase, outbox) go through one connection … */
+  GMutex    write_lock;
+  sqlite3  *wdb;
+  sqlite3_stmt *st_get_doc;
+  sqlite3_stmt *st_ins_doc;
+  sqlite3_stmt *st_upd_doc;
+  sqlite3_stmt *st_del_doc;
+  sqlite3_stmt *st_get_cid;
+  sqlite3_stmt *st_ins_cid;
+  sqlite3_stmt *st_set_customer;
+  sqlite3_stmt *st_clear_customer;
+  sqlite3_stmt *st_ins_key;
+  sqlite3_stmt *st_ins_fts;
+  sqlite3_stmt *st_keys_of_doc;
+  sqlite3_stmt *st_del_fts;
+  sqlite3_stmt *st_del_keys_of_doc;
+  sqlite3_stmt *st_is_erased;
+  sqlite3_stmt *st_get_ticket;
+  sqlite3_stmt *st_put_ticket;
+  sqlite3_stmt *st_ticket_has_events;
+  sqlite3_stmt *st_get_consent;
+  sqlite3_stmt *st_put_consent;
+
+  /* … and reads through another, so a long batch never holds up a search */
+  GMutex    read_lock;
+  sqlite3  *rdb;
+};
+
+G_DEFINE_FINAL_TYPE (RpCache, rp_cache, G_TYPE_OBJECT)
+
+/* Numbered migrations: entry N brings user_version from N to N + 1.
+ * Never edit one that has shipped; add the next. */
+static const char *migrations[] = {
+  /* 1: documents, customers, search, folds, checkpoints, outbox */
+  "CREATE TABLE docs ("
+  "  rowid INTEGER PRIMARY KEY,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  type TEXT NOT NULL,"
+  "  cust INTEGER,"          /* customers.cid of the customer it is about */
+  "  at INTEGER,"            /* µs since the epoch, UTC */
+  "  channel TEXT,"          /* channel, or a consent's source */
+  "  title TEXT,"            /* subject, summary, first words; a consent's state */
+  "  ticket TEXT,"           /* the ticket an event, interaction or survey belongs to */
+  "  purpose TEXT,"          /* a consent's purpose */
+  "  body TEXT NOT NULL"
+  ");"
+  "CREATE INDEX docs_timeline ON docs (cust, at) WHERE cust IS NOT NULL;"
+  "CREATE INDEX docs_ticket ON docs (ticket) WHERE ticket IS NOT NULL;"
+  "CREATE INDEX docs_consent ON docs (cust, purpose, at) WHERE purpose IS NOT NULL;"
+  "CREATE INDEX docs_type ON docs (type, at);"
+  "CREATE TABLE customers ("
+  "  cid INTEGER PRIMARY KEY,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  doc INTEGER,"           /* docs.rowid of the customer document, once it arrived */
+  "  name TEXT,"
+  "  kana TEXT,"
+  "  tier TEXT"
+  ");"
+  "CREATE TABLE search_keys ("
+  "  rowid INTEGER PRIMARY KEY,"
+  "  key TEXT NOT NULL,"
+  "  cust INTEGER NOT NULL,"
+  "  kind INTEGER NOT NULL,"
+  "  doc INTEGER NOT NULL,"
+  "  label TEXT"
+  ");"
+  "CREATE INDEX search_keys_key ON search_keys (key);"
+  "CREATE INDEX search_keys_doc ON search_keys (doc);"
+  "CREATE VIRTUAL TABLE search_fts USING fts5 ("
+  "  key, content='search_keys', content_rowid='rowid', tokenize='trigram');"
+  "CREATE TABLE tickets ("
+  "  id TEXT PRIMARY KEY,"
+  "  doc INTEGER NOT NULL,"
+  "  cust INTEGER,"
+  "  number TEXT,"
+  "  subject TEXT,"
+  "  channel TEXT,"
+  "  queue TEXT,"
+  "  priority TEXT,"
+  "  status TEXT,"
+  "  assignee TEXT,"
+  "  created INTEGER,"
+  "  first_response_due INTEGER,"
+  "  resolution_due INTEGER,"
+  "  updated INTEGER,"
+  "  last_at INTEGER,"       /* (last_at, last_id): the newest event folded in */
+  "  last_id TEXT,"
+  "  handoff TEXT,"
+  "  handoff_at INTEGER,"
+  "  handoff_by TEXT"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX tickets_cust ON tickets (cust);"
+  "CREATE INDEX tickets_queue ON tickets (status, queue);"
+  "CREATE INDEX tickets_assignee ON tickets (assignee, status);"
+  "CREATE TABLE consent_state ("
+  "  cust INTEGER NOT NULL,"
+  "  purpose TEXT NOT NULL,"
+  "  state TEXT NOT NULL,"
+  "  at INTEGER NOT NULL,"
+  "  source TEXT,"
+  "  doc_id TEXT NOT NULL,"
+  "  PRIMARY KEY (cust, purpose)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE erased (id TEXT PRIMARY KEY, at INTEGER) WITHOUT ROWID;"
+  "CREATE TABLE checkpoints (db TEXT PRIMARY KEY, seq TEXT NOT NULL, at INTEGER NOT NULL);"
+  "CREATE TABLE outbox ("
+  "  seq INTEGER PRIMARY KEY,"
+  "  doc_id TEXT NOT NULL UNIQUE,"
+  "  cust INTEGER,"
+  "  db TEXT,"
+  "  body TEXT NOT NULL,"
+  "  rev TEXT NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  state TEXT NOT NULL DEFAULT 'pending',"
+  "  error TEXT"
+  ");"
+  "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;",
+};
+
+#define RP_CACHE_VERSION ((int) G_N_ELEMENTS (migrations))
+
+enum {
+  KEY_NAME = RP_MATCH_NAME,
+  KEY_KANA = RP_MATCH_KANA,
+  KEY_EMAIL = RP_MATCH_EMAIL,
+  KEY_PHONE = RP_MATCH_PHONE,
+  KEY_ORDER = RP_MATCH_ORDER,
+  KEY_TICKET = RP_MATCH_TICKET,
+};
+
+typedef struct
+{
+  GHashTable *dirty_tickets;     /* ticket id → NULL: fold again at the end */
+  GHashTable *dirty_consents;    /* "cid\037purpose" → NULL */
+  GHashTable *touched;           /* customer id → NULL */
+  gboolean    erased;
+} ApplyCtx;
+
+/* Errors */
+
+gboolean
+rp_cache_set_error (GError    **error,
+                    sqlite3    *db,
+                    int         rc,
+                    const char *what)
+{
+  int code;
+  const char *msg = db ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_FULL:
+      code = RP_ERROR_FULL;
+      g_set_error (error, RP_ERROR, code, _("The disk is full: %s could not be saved"), what);
+      return FALSE;
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      code = RP_ERROR_CORRUPT;
+      g_set_error (error, RP_ERROR, code,
+                   _("The cache is not a Rapport cache or is damaged (%s)"), msg);
+      return FALSE;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      code = RP_ERROR_BUSY;
+      break;
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+    case SQLITE_AUTH:
+      code = RP_ERROR_IO;
+      break;
+    default:
+      code = RP_ERROR_FAILED;
+    }
+
+  g_set_error (error, RP_ERROR, code, _("Could not %s: %s"), what, msg);
+  return FALSE;
+}
+
+sqlite3_stmt *
+rp_cache_prepare (sqlite3     *db,
+                  const char  *sql,
+                  GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      rp_cache_set_error (error, db, rc, _("read the cache"));
+      return NULL;
+    }
+  return stmt;
+}
+
+static gboolean
+exec_sql (sqlite3     *db,
+          const char  *sql,
+          GError     **error)
+{
+  int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return rp_cache_set_error (error, db, rc, _("update the cache"));
+  return TRUE;
+}
+
+static int
+query_int (sqlite3    *db,
+           const char *sql,
+           int        *rc_out)
+{
+  sqlite3_stmt *stmt = NULL;
+  int value = 0;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          value = sqlite3_column_int (stmt, 0);
+          rc = SQLITE_OK;
+        }
+      else if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc_out)
+    *rc_out = rc;
+  return value;
+}
+
+/* Opening */
+
+char *
+rp_cache_default_path (void)
+{
+  const char *env = g_getenv ("RAPPORT_CACHE");
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  return g_build_filename (g_get_user_data_dir (), "rapport", "cache.db", NULL);
+}
+
+/* The directory is private and the file is created 0600 before SQLite
+ * sees it; SQLite gives its -wal and -shm files the database's mode. */
+static gboolean
+prepare_file (const char  *path,
+              GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd;
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          int saved = errno;
+          g_set_error (error, RP_ERROR, RP_ERROR_IO, _("Could not create the folder %s: %s"),
+                       dir, g_strerror (saved));
+          return FALSE;
+        }
+    }
+
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, RP_ERROR, RP_ERROR_IO, _("Could not open the cache %s: %s"),
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+static sqlite3 *
+open_connection (const char  *path,
+                 gboolean     reader,
+                 GError     **error)
+{
+  sqlite3 *db = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      rp_cache_set_error (error, db, rc, _("open the cache"));
+      sqlite3_close (db);
+      return NULL;
+    }
+
+  sqlite3_extended_result_codes (db, 0);
+  sqlite3_busy_timeout (db, 10000);
+
+  /* The first statement that reads the file tells a foreign file apart */
+  if (!exec_sql (db,
+                 "PRAGMA journal_mode = WAL;"
+                 "PRAGMA synchronous = NORMAL;"
+                 "PRAGMA secure_delete = ON;"
+                 "PRAGMA temp_store = MEMORY;"
+                 "PRAGMA cache_size = -32768;",
+                 error))
+    {
+      sqlite3_close (db);
+      return NULL;
+    }
+
+  if (reader)
+    exec_sql (db, "PRAGMA query_only = ON;", NULL);
+
+  return db;
+}
+
+static gboolean
+migrate (sqlite3     *db,
+         const char  *path,
+         GError     **error)
+{
+  int rc;
+  int version = query_int (db, "PRAGMA user_version", &rc);
+  int app_id;
+
+  if (rc != SQLITE_OK)
+    return rp_cache_set_error (error, db, rc, _("read the cache"));
+
+  app_id = query_int (db, "PRAGMA application_id", &rc);
+
+  if (version > RP_CACHE_VERSION)
+    {
+      g_set_error (error, RP_ERROR, RP_ERROR_NEWER_SCHEMA,
+                   _("The cache %s was written by a newer version of Rapport (schema %d, this version reads up to %d)"),
+                   path, version, RP_CACHE_VERSION);
+      return FALSE;
+    }
+
+  if (version == 0)
+    {
+      int tables = query_int (db, "SELECT count(*) FROM sqlite_master", &rc);
+      if (rc != SQLITE_OK)
+        return rp_cache_set_error (error, db, rc, _("read the cache"));
+      if (tables > 0 && app_id != RP_APPLICATION_ID)
+        {
+          g_set_error (error, RP_ERROR, RP_ERROR_CORRUPT,
+                       _("%s is an SQLite database but not a Rapport cache"), path);
+          return FALSE;
+        }
+    }
+  else if (app_id != RP_APPLICATION_ID)
+    {
+      g_set_error (error, RP_ERROR, RP_ERROR_CORRUPT,
+                   _("%s is an SQLite database but not a Rapport cache"), path);
+      return FALSE;
+    }
+
+  for (int v = version; v < RP_CACHE_VERSION; v++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d;"
+                                               "PRAGMA application_id = %d;",
+                                               v + 1, RP_APPLICATION_ID);
+
+      if (!exec_sql (db, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!exec_sql (db, migrations[v], error) || !exec_sql (db, bump, error))
+        {
+          sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+      if (!exec_sql (db, "COMMIT", error))
+        {
+          sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+#define PREPARE(field, sql) \
+  G_STMT_START { \
+    if (!(self->field = rp_cache_prepare (self->wdb, sql, error))) \
+      return FALSE; \
+  } G_STMT_END
+
+static gboolean
+prepare_statements (RpCache  *self,
+                    GError  **error)
+{
+  PREPARE (st_get_doc, "SELECT rowid, type, cust, body FROM docs WHERE id = ?1");
+  PREPARE (st_ins_doc, "INSERT INTO docs (id, type, cust, at, channel, title, ticket, purpose, body)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  PREPARE (st_upd_doc, "UPDATE docs SET type = ?2, cust = ?3, at = ?4, channel = ?5, title = ?6,"
+                       " ticket = ?7, purpose = ?8, body = ?9 WHERE rowid = ?1");
+  PREPARE (st_del_doc, "DELETE FROM docs WHERE rowid = ?1");
+  PREPARE (st_get_cid, "SELECT cid FROM customers WHERE id = ?1");
+  PREPARE (st_ins_cid, "INSERT INTO customers (id) VALUES (?1)");
+  PREPARE (st_set_customer, "UPDATE customers SET doc = ?2, name = ?3, kana = ?4, tier = ?5 WHERE cid = ?1");
+  PREPARE (st_clear_customer, "UPDATE customers SET doc = NULL, name = NULL, kana = NULL, tier = NULL"
+                              " WHERE doc = ?1");
+  PREPARE (st_ins_key, "INSERT INTO search_keys (key, cust, kind, doc, label) VALUES (?1, ?2, ?3, ?4, ?5)");
+  PREPARE (st_ins_fts, "INSERT INTO search_fts (rowid, key) VALUES (?1, ?2)");
+  PREPARE (st_keys_of_doc, "SELECT rowid, key FROM search_keys WHERE doc = ?1");
+  PREPARE (st_del_fts, "INSERT INTO search_fts (search_fts, rowid, key) VALUES ('delete', ?1, ?2)");
+  PREPARE (st_del_keys_of_doc, "DELETE FROM search_keys WHERE doc = ?1");
+  PREPARE (st_is_erased, "SELECT 1 FROM erased WHERE id = ?1");
+  PREPARE (st_get_ticket, "SELECT status, priority, queue, assignee, updated, last_at, last_id,"
+                          " handoff, handoff_at, handoff_by FROM tickets WHERE id = ?1");
+  PREPARE (st_put_ticket, "INSERT OR REPLACE INTO tickets (id, doc, cust, number, subject, channel,"
+                          " queue, priority, status, assignee, created, first_response_due,"
+                          " resolution_due, updated, last_at, last_id, handoff, handoff_at, handoff_by)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+                          " ?16, ?17, ?18, ?19)");
+  PREPARE (st_ticket_has_events, "SELECT 1 FROM docs WHERE ticket = ?1 AND type = 'ticket_event' LIMIT 1");
+  PREPARE (st_get_consent, "SELECT at, doc_id FROM consent_state WHERE cust = ?1 AND purpose = ?2");
+  PREPARE (st_put_consent, "INSERT OR REPLACE INTO consent_state (cust, purpose, state, at, source, doc_id)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  return TRUE;
+}
+
+#undef PREPARE
+
+static void
+rp_cache_finalize (GObject *object)
+{
+  RpCache *self = (RpCache *) object;
+  sqlite3_stmt *stmt;
+
+  if (self->wdb != NULL)
+    {
+      while ((stmt = sqlite3_next_stmt (self->wdb, NULL)) != NULL)
+        sqlite3_finalize (stmt);
+      sqlite3_close (self->wdb);
+    }
+  if (self->rdb != NULL)
+    {
+      while ((stmt = sqlite3_next_stmt (self->rdb, NULL)) != NULL)
+        sqlite3_finalize (stmt);
+      sqlite3_close (self->rdb);
+    }
+
+  g_mutex_clear (&self->write_lock);
+  g_mutex_clear (&self->read_lock);
+  g_clear_pointer (&self->path, g_free);
+
+  G_OBJECT_CLASS (rp_cache_parent_class)->finalize (object);
+}
+
+static void
+rp_cache_class_init (RpCacheClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = rp_cache_finalize;
+}
+
+static void
+rp_cache_init (RpCache *self)
+{
+  g_mutex_init (&self->write_lock);
+  g_mutex_init (&self->read_lock);
+}
+
+RpCache *
+rp_cache_open (const char  *path,
+               GError     **error)
+{
+  g_autoptr(RpCache) self = NULL;
+  g_autofree char *default_path = NULL;
+
+  if (path == NULL)
+    path = default_path = rp_cache_default_path ();
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, RP_ERROR, RP_ERROR_IO, _("The cache %s is a folder, not a file"), path);
+      return NULL;
+    }
+
+  if (!prepare_file (path, error))
+    return NULL;
+
+  self = g_object_new (RP_TYPE_CACHE, NULL);
+  self->path = g_strdup (path);
+
+  if (!(self->wdb = open_connection (path, FALSE, error)) ||
+      !migrate (self->wdb, path, error) ||
+      !prepare_statements (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+rp_cache_get_path (RpCache *self)
+{
+  g_return_val_if_fail (RP_IS_CACHE (self), NULL);
+  return self->path;
+}
+
+sqlite3 *
+rp_cache_reader_lock (RpCache  *self,
+                      GError  **error)
+{
+  g_mutex_lock (&self->read_lock);
+  if (self->rdb == NULL)
+    {
+      self->rdb = open_connection (self->path, TRUE, error);
+      if (self->rdb == NULL)
+        {
+          g_mutex_unlock (&self->read_lock);
+          return NULL;
+        }
+    }
+  return self->rdb;
+}
+
+void
+rp_cache_reader_unlock (RpCache *self)
+{
+  g_mutex_unlock (&self->read_lock);
+}
+
+gint64
+rp_cache_lookup_cid (sqlite3    *db,
+                     const char *customer_id)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 cid = 0;
+
+  if (sqlite3_prepare_v2 (db, "SELECT cid FROM customers WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK)
+    return 0;
+  sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    cid = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return cid;
+}
+
+/* The apply path */
+
+static int
+step_done (sqlite3_stmt *stmt)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           i,
+                   const char   *text)
+{
+  if (text)
+    sqlite3_bind_text (stmt, i, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, i);
+}
+
+static gint64
+get_or_create_cid (RpCache    *self,
+                   const char *customer_id,
+                   int        *rc)
+{
+  gint64 cid = 0;
+
+  sqlite3_bind_text (self->st_get_cid, 1, customer_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (self->st_get_cid) == SQLITE_ROW)
+    cid = sqlite3_column_int64 (self->st_get_cid, 0);
+  sqlite3_reset (self->st_get_cid);
+  if (cid != 0)
+    return cid;
+
+  sqlite3_bind_text (self->st_ins_cid, 1, customer_id, -1, SQLITE_STATIC);
+  *rc = step_done (self->st_ins_cid);
+  if (*rc != SQLITE_OK)
+    return 0;
+  return sqlite3_last_insert_rowid (self->wdb);
+}
+
+static gboolean
+is_erased (RpCache    *self,
+           const char *customer_id)
+{
+  gboolean found;
+
+  sqlite3_bind_text (self->st_is_erased, 1, customer_id, -1, SQLITE_STATIC);
+  found = sqlite3_step (self->st_is_erased) == SQLITE_ROW;
+  sqlite3_reset (self->st_is_erased);
+  return found;
+}
+
+static int
+add_key (RpCache    *self,
+         GHashTable *seen,
+         const char *text,
+         gint64      cid,
+         int         kind,
+         gint64      doc,
+         const char *label)
+{
+  g_autofree char *key = rp_text_fold (text);
+  gint64 rowid;
+  int rc;
+
+  if (*key == '\0' || g_hash_table_contains (seen, key))
+    return SQLITE_OK;
+
+  sqlite3_bind_text (self->st_ins_key, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (self->st_ins_key, 2, cid);
+  sqlite3_bind_int (self->st_ins_key, 3, kind);
+  sqlite3_bind_int64 (self->st_ins_key, 4, doc);
+  bind_text_or_null (self->st_ins_key, 5, label);
+  if ((rc = step_done (self->st_ins_key)) != SQLITE_OK)
+    return rc;
+  rowid = sqlite3_last_insert_rowid (self->wdb);
+
+  sqlite3_bind_int64 (self->st_ins_fts, 1, rowid);
+  sqlite3_bind_text (self->st_ins_fts, 2, key, -1, SQLITE_STATIC);
+  if ((rc = step_done (self->st_ins_fts)) != SQLITE_OK)
+    return rc;
+
+  g_hash_table_add (seen, g_steal_pointer (&key));
+  return SQLITE_OK;
+}
+
+static int
+add_name_keys (RpCache    *self,
+               GHashTable *seen,
+               JsonObject *customer,
+               const char *member,
+               int         kind,
+               gint64      cid,
+               gint64      doc)
+{
+  JsonNode *node = json_object_get_member (customer, member);
+  JsonObject *name;
+  const char *family, *given;
+  int rc;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return SQLITE_OK;
+  name = json_node_get_object (node);
+  family = rp_json_string (name, "family");
+  given = rp_json_string (name, "given");
+
+  if (family && (rc = add_key (self, seen, family, cid, kind, doc, NULL)) != SQLITE_OK)
+    return rc;
+  if (given && (rc = add_key (self, seen, given, cid, kind, doc, NULL)) != SQLITE_OK)
+    return rc;
+  if (family && given)
+    {
+      g_autofree char *fg = g_strconcat (family, given, NULL);
+      g_autofree char *gf = g_strconcat (given, family, NULL);
+
+      if ((rc = add_key (self, seen, fg, cid, kind, doc, NULL)) != SQLITE_OK ||
+          (rc = add_key (self, seen, gf, cid, kind, doc, NULL)) != SQLITE_OK)
+        return rc;
+    }
+  return SQLITE_OK;
+}
+
+static int
+add_customer_keys (RpCache    *self,
+                   JsonObject *customer,
+                   gint64      cid,
+                   gint64      doc)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  JsonNode *node;
+  int rc;
+
+  if ((rc = add_name_keys (self, seen, customer, "name", KEY_NAME, cid, doc)) != SQLITE_OK ||
+      (rc = add_name_keys (self, seen, customer, "kana", KEY_KANA, cid, doc)) != SQLITE_OK)
+    return rc;
+
+  node = json_object_get_member (customer, "emails");
+  if (node && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *emails = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (emails); i++)
+        {
+          const char *email = json_array_get_string_element (emails, i);
+          if ((rc = add_key (self, seen, email, cid, KEY_EMAIL, doc, email)) != SQLITE_OK)
+            return rc;
+        }
+    }
+
+  node = json_object_get_member (customer, "phones");
+  if (node && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *phones = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (phones); i++)
+        {
+          const char *phone = json_array_get_string_element (phones, i);
+          g_auto(GStrv) keys = rp_text_phone_keys (phone);
+
+          for (guint k = 0; keys[k]; k++)
+            if ((rc = add_key (self, seen, keys[k], cid, KEY_PHONE, doc, phone)) != SQLITE_OK)
+              return rc;
+        }
+    }
+
+  return SQLITE_OK;
+}
+
+static int
+remove_keys_of_doc (RpCache *self,
+                    gint64   doc)
+{
+  int rc = SQLITE_OK;
+
+  sqlite3_bind_int64 (self->st_keys_of_doc, 1, doc);
+  while (sqlite3_step (self->st_keys_of_doc) == SQLITE_ROW)
+    {
+      sqlite3_bind_int64 (self->st_del_fts, 1, sqlite3_column_int64 (self->st_keys_of_doc, 0));
+      sqlite3_bind_text (self->st_del_fts, 2,
+                         (const char *) sqlite3_column_text (self->st_keys_of_doc, 1), -1,
+                         SQLITE_TRANSIENT);
+      if ((rc = step_done (self->st_del_fts)) != SQLITE_OK)
+        break;
+    }
+  sqlite3_reset (self->st_keys_of_doc);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  sqlite3_bind_int64 (self->st_del_keys_of_doc, 1, doc);
+  return step_done (self->st_del_keys_of_doc);
+}
+
+/* Ticket folding: the ticket document, then its events in (at, _id) order */
+
+typedef struct
+{
+  char   *status;
+  char   *priority;
+  char   *queue;
+  char   *assignee;
+  gint64  updated;
+  gint64  last_at;
+  char   *last_id;
+  char   *handoff;
+  gint64  handoff_at;
+  char   *handoff_by;
+} TicketState;
+
+static void
+ticket_state_clear (TicketState *state)
+{
+  g_free (state->status);
+  g_free (state->priority);
+  g_free (state->queue);
+  g_free (state->assignee);
+  g_free (state->last_id);
+  g_free (state->handoff);
+  g_free (state->handoff_by);
+  memset (state, 0, sizeof *state);
+}
+
+static void
+replace_str (char      **field,
+             const char *value)
+{
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+static void
+ticket_state_apply_event (TicketState *state,
+                          JsonObject  *event,
+                          gint64       at)
+{
+  JsonNode *node = json_object_get_member (event, "changes");
+  const char *handoff = rp_json_string (event, "handoff");
+
+  if (node && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *changes = json_node_get_object (node);
+      const char *value;
+
+      if ((value = rp_json_string (changes, "status")))
+        replace_str (&state->status, value);
+      if ((value = rp_json_string (changes, "priority")))
+        replace_str (&state->priority, value);
+      if ((value = rp_json_string (changes, "queue")))
+        replace_str (&state->queue, value);
+      if (json_object_has_member (changes, "assignee"))
+        replace_str (&state->assignee, rp_json_string (changes, "assignee"));
+    }
+
+  if (handoff && *handoff)
+    {
+      replace_str (&state->handoff, handoff);
+      replace_str (&state->handoff_by, rp_json_string (event, "author"));
+      state->handoff_at = at;
+    }
+
+  state->updated = MAX (state->updated, at);
+  state->last_at = at;
+  replace_str (&state->last_id, rp_json_string (event, "_id"));
+}
+
+static gint64
+timestamp_member (JsonObject *obj,
+                  const char *member)
+{
+  gint64 usec = 0;
+
+  if (!rp_parse_timestamp (rp_json_string (obj, member), &usec))
+    return 0;
+  return usec;
+}
+
+static void
+bind_time (sqlite3_stmt *stmt,
+           int           i,
+           gint64        usec)
+{
+  if (usec != 0)
+    sqlite3_bind_int64 (stmt, i, usec);
+  else
+    sqlite3_bind_null (stmt, i);
+}
+
+static int
+put_ticket (RpCache           *self,
+            JsonObject        *ticket,
+            gint64             doc,
+            gint64             cid,
+            const TicketState *state)
+{
+  sqlite3_stmt *st = self->st_put_ticket;
+
+  bind_text_or_null (st, 1, rp_json_string (ticket, "_id"));
+  sqlite3_bind_int64 (st, 2, doc);
+  sqlite3_bind_int64 (st, 3, cid);
+  bind_text_or_null (st, 4, rp_json_string (ticket, "number"));
+  bind_text_or_null (st, 5, rp_json_string (ticket, "subject"));
+  bind_text_or_null (st, 6, rp_json_string (ticket, "channel"));
+  bind_text_or_null (st, 7, state->queue);
+  bind_text_or_null (st, 8, state->priority);
+  bind_text_or_null (st, 9, state->status);
+  bind_text_or_null (st, 10, state->assignee);
+  bind_time (st, 11, timestamp_member (ticket, "at"));
+  bind_time (st, 12, timestamp_member (ticket, "first_response_due"));
+  bind_time (st, 13, timestamp_member (ticket, "resolution_due"));
+  bind_time (st, 14, state->updated);
+  bind_time (st, 15, state->last_at);
+  bind_text_or_null (st, 16, state->last_id);
+  bind_text_or_null (st, 17, state->handoff);
+  bind_time (st, 18, state->handoff_at);
+  bind_text_or_null (st, 19, state->handoff_by);
+  return step_done (st);
+}
+
+static void
+ticket_state_from_doc (TicketState *state,
+                       JsonObject  *ticket)
+{
+  memset (state, 0, sizeof *state);
+  state->status = g_strdup (rp_json_string (ticket, "status"));
+  if (state->status == NULL)
+    state->status = g_strdup ("new");
+  state->priority = g_strdup (rp_json_string (ticket, "priority"));
+  state->queue = g_strdup (rp_json_string (ticket, "queue"));
+  state->assignee = g_strdup (rp_json_string (ticket, "assignee"));
+  state->updated = timestamp_member (ticket, "at");
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, text, -1, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  return json_object_ref (json_node_get_object (root));
+}
+
+/* Folds a ticket from scratch: used when an event arrived out of order or
+ * one was deleted */
+static int
+fold_ticket (RpCache    *self,
+             const char *ticket_id)
+{
+  g_autoptr(JsonObject) ticket = NULL;
+  sqlite3_stmt *stmt = NULL;
+  TicketState state;
+  gint64 doc = 0, cid = 0;
+  int rc;
+
+  sqlite3_bind_text (self->st_get_doc, 1, ticket_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (self->st_get_doc) == SQLITE_ROW &&
+      g_strcmp0 ((const char *) sqlite3_column_text (self->st_get_doc, 1), "ticket") == 0)
+    {
+      doc = sqlite3_column_int64 (self->st_get_doc, 0);
+      cid = sqlite3_column_int64 (self->st_get_doc, 2);
+      ticket = parse_object ((const char *) sqlite3_column_text (self->st_get_doc, 3));
+    }
+  sqlite3_reset (self->st_get_doc);
+
+  if (ticket == NULL)
+    {
+      sqlite3_prepare_v2 (self->wdb, "DELETE FROM tickets WHERE id = ?1", -1, &stmt, NULL);
+      sqlite3_bind_text (stmt, 1, ticket_id, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      sqlite3_finalize (stmt);
+      return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+
+  ticket_state_from_doc (&state, ticket);
+
+  rc = sqlite3_prepare_v2 (self->wdb,
+                           "SELECT at, body FROM docs WHERE ticket = ?1 AND type = 'ticket_event'"
+                           " ORDER BY at, id",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, ticket_id, -1, SQLITE_STATIC);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          g_autoptr(JsonObject) event = parse_object ((const char *) sqlite3_column_text (stmt, 1));
+          if (event)
+            ticket_state_apply_event (&state, event, sqlite3_column_int64 (stmt, 0));
+        }
+      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc == SQLITE_OK)
+    rc = put_ticket (self, ticket, doc, cid, &state);
+  ticket_state_clear (&state);
+  return rc;
+}
+
+/* An event newer than everything folded so far is applied to the stored
+ * state; anything else means folding again from the start. */
+static int
+apply_ticket_event (RpCache    *self,
+                    ApplyCtx   *ctx,
+                    JsonObject *event,
+                    gint64      at)
+{
+  const char *ticket_id = rp_json_string (event, "ticket_id");
+  const char *event_id = rp_json_string (event, "_id");
+  sqlite3_stmt *st = self->st_get_ticket;
+  gboolean in_order = FALSE;
+  TicketState state = { 0 };
+  g_autoptr(JsonObject) ticket = NULL;
+  gint64 doc = 0, cid = 0;
+  int rc;
+
+  if (g_hash_table_contains (ctx->dirty_tickets, ticket_id))
+    return SQLITE_OK;
+
+  sqlite3_bind_text (st, 1, ticket_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (st) == SQLITE_ROW)
+    {
+      gint64 last_at = sqlite3_column_int64 (st, 5);
+      const char *last_id = (const char *) sqlite3_column_text (st, 6);
+
+      in_order = last_id == NULL || at > last_at || (at == last_at && g_strcmp0 (event_id, last_id) > 0);
+      if (in_order)
+        {
+          state.status = g_strdup ((const char *) sqlite3_column_text (st, 0));
+          state.priority = g_strdup ((const char *) sqlite3_column_text (st, 1));
+          state.queue = g_strdup ((const char *) sqlite3_column_text (st, 2));
+          state.assignee = g_strdup ((const char *) sqlite3_column_text (st, 3));
+          state.updated = sqlite3_column_int64 (st, 4);
+          state.last_at = last_at;
+          state.last_id = g_strdup (last_id);
+          state.handoff = g_strdup ((const char *) sqlite3_column_text (st, 7));
+          state.handoff_at = sqlite3_column_int64 (st, 8);
+          state.handoff_by = g_strdup ((const char *) sqlite3_column_text (st, 9));
+        }
+    }
+  sqlite3_reset (st);
+
+  if (in_order)
+    {
+      sqlite3_bind_text (self->st_get_doc, 1, ticket_id, -1, SQLITE_STATIC);
+      if (sqlite3_step (self->st_get_doc) == SQLITE_ROW)
+        {
+          doc = sqlite3_column_int64 (self->st_get_doc, 0);
+          cid = sqlite3_column_int64 (self->st_get_doc, 2);
+          ticket = parse_object ((const char *) sqlite3_column_text (self->st_get_doc, 3));
+        }
+      sqlite3_reset (self->st_get_doc);
+    }
+
+  if (!in_order || ticket == NULL)
+    {
+      ticket_state_clear (&state);
+      g_hash_table_add (ctx->dirty_tickets, g_strdup (ticket_id));
+      return SQLITE_OK;
+    }
+
+  ticket_state_apply_event (&state, event, at);
+  rc = put_ticket (self, ticket, doc, cid, &state);
+  ticket_state_clear (&state);
+  return rc;
+}
+
+static int
+apply_ticket_doc (RpCache    *self,
+                  ApplyCtx   *ctx,
+                  JsonObject *ticket,
+                  gint64      doc,
+                  gint64      cid)
+{
+  const char *id = rp_json_string (ticket, "_id");
+  gboolean has_events;
+  TicketState state;
+  int rc;
+
+  if (g_hash_table_contains (ctx->dirty_tickets, id))
+    return SQLITE_OK;
+
+  sqlite3_bind_text (self->st_ticket_has_events, 1, id, -1, SQLITE_STATIC);
+  has_events = sqlite3_step (self->st_ticket_has_events) == SQLITE_ROW;
+  sqlite3_reset (self->st_ticket_has_events);
+
+  if (has_events)
+    {
+      g_hash_table_add (ctx->dirty_tickets, g_strdup (id));
+      return SQLITE_OK;
+    }
+
+  ticket_state_from_doc (&state, ticket);
+  rc = put_ticket (self, ticket, doc, cid, &state);
+  ticket_state_clear (&state);
+  return rc;
+}
+
+/* Consent: the latest document by (at, _id) per purpose */
+
+static int
+apply_consent (RpCache    *self,
+               JsonObject *consent,
+               gint64      cid,
+               gint64      at)
+{
+  const char *id = rp_json_string (consent, "_id");
+  const char *purpose = rp_json_string (consent, "purpose");
+  gboolean newer = TRUE;
+
+  sqlite3_bind_int64 (self->st_get_consent, 1, cid);
+  sqlite3_bind_text (self->st_get_consent, 2, purpose, -1, SQLITE_STATIC);
+  if (sqlite3_step (self->st_get_consent) == SQLITE_ROW)
+    {
+      gint64 cur_at = sqlite3_column_int64 (self->st_get_consent, 0);
+      const char *cur_id = (const char *) sqlite3_column_text (self->st_get_consent, 1);
+
+      newer = at > cur_at || (at == cur_at && g_strcmp0 (id, cur_id) >= 0);
+    }
+  sqlite3_reset (self->st_get_consent);
+
+  if (!newer)
+    return SQLITE_OK;
+
+  sqlite3_bind_int64 (self->st_put_consent, 1, cid);
+  sqlite3_bind_text (self->st_put_consent, 2, purpose, -1, SQLITE_STATIC);
+  bind_text_or_null (self->st_put_consent, 3, rp_json_string (consent, "state"));
+  sqlite3_bind_int64 (self->st_put_consent, 4, at);
+  bind_text_or_null (self->st_put_consent, 5, rp_json_string (consent, "source"));
+  bind_text_or_null (self->st_put_consent, 6, id);
+  return step_done (self->st_put_consent);
+}
+
+static int
+fold_consent (RpCache    *self,
+              gint64      cid,
+              const char *purpose)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->wdb,
+                           "DELETE FROM consent_state WHERE cust = ?1 AND purpose = ?2;", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_int64 (stmt, 1, cid);
+  sqlite3_bind_text (stmt, 2, purpose, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return rc;
+
+  rc = sqlite3_prepare_v2 (self->wdb,
+                           "INSERT INTO consent_state (cust, purpose, state, at, source, doc_id)"
+                           " SELECT cust, purpose, title, at, channel, id FROM docs"
+                           " WHERE cust = ?1 AND purpose = ?2 ORDER BY at DESC, id DESC LIMIT 1",
+                           -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_int64 (stmt, 1, cid);
+  sqlite3_bind_text (stmt, 2, purpose, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Erasure: every trace of the customer, inside the caller's transaction */
+
+static int
+exec_bound (sqlite3    *db,
+            const char *sql,
+            gint64      cid)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_int64 (stmt, 1, cid);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    ;
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int
+erase_in_transaction (RpCache    *self,
+                      ApplyCtx   *ctx,
+                      const char *customer_id)
+{
+  static const char *statements[] = {
+    "INSERT INTO search_fts (search_fts, rowid, key)"
+    " SELECT 'delete', rowid, key FROM search_keys WHERE cust = ?1",
+    "DELETE FROM search_keys WHERE cust = ?1",
+    "DELETE FROM tickets WHERE cust = ?1",
+    "DELETE FROM consent_state WHERE cust = ?1",
+    "DELETE FROM docs WHERE cust = ?1",
+    "DELETE FROM outbox WHERE cust = ?1",
+    "DELETE FROM customers WHERE cid = ?1",
+  };
+  sqlite3_stmt *stmt = NULL;
+  gint64 cid;
+  int rc;
+
+  cid = rp_cache_lookup_cid (self->wdb, customer_id);
+  if (cid != 0)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
+        if ((rc = exec_bound (self->wdb, statements[i], cid)) != SQLITE_OK)
+          return rc;
+    }
+
+  rc = sqlite3_prepare_v2 (self->wdb, "INSERT OR IGNORE INTO erased (id, at) VALUES (?1, ?2)",
+                           -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_text (stmt, 1, customer_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return rc;
+
+  ctx->erased = TRUE;
+  g_hash_table_add (ctx->touched, g_strdup (customer_id));
+  return SQLITE_OK;
+}
+
+/* Removes a document and what was derived from it */
+static int
+remove_doc (RpCache    *self,
+            ApplyCtx   *ctx,
+            gint64      rowid,
+            const char *type,
+            gint64      cid,
+            JsonObject *old)
+{
+  int rc;
+
+  if ((rc = remove_keys_of_doc (self, rowid)) != SQLITE_OK)
+    return rc;
+
+  if (g_strcmp0 (type, "customer") == 0)
+    {
+      sqlite3_bind_int64 (self->st_clear_customer, 1, rowid);
+      if ((rc = step_done (self->st_clear_customer)) != SQLITE_OK)
+        return rc;
+    }
+
+  sqlite3_bind_int64 (self->st_del_doc, 1, rowid);
+  if ((rc = step_done (self->st_del_doc)) != SQLITE_OK)
+    return rc;
+
+  if (old != NULL && g_strcmp0 (type, "ticket") == 0)
+    g_hash_table_add (ctx->dirty_tickets, g_strdup (rp_json_string (old, "_id")));
+  else if (old != NULL && g_strcmp0 (type, "ticket_event") == 0 && rp_json_string (old, "ticket_id"))
+    g_hash_table_add (ctx->dirty_tickets, g_strdup (rp_json_string (old, "ticket_id")));
+  else if (old != NULL && g_strcmp0 (type, "consent") == 0 && rp_json_string (old, "purpose"))
+    g_hash_table_add (ctx->dirty_consents,
+                      g_strdup_printf ("%" G_GINT64_FORMAT "\037%s", cid,
+                                       rp_json_string (old, "purpose")));
+  return SQLITE_OK;
+}
+
+static char *
+make_title (JsonObject *doc,
+            RpDocType   type)
+{
+  const char *text = NULL;
+
+  switch (type)
+    {
+    case RP_DOC_ORDER:
+      {
+        JsonNode *node = json_object_get_member (doc, "items");
+        GString *names = g_string_new (NULL);
+
+        if (node && JSON_NODE_HOLDS_ARRAY (node))
+          {
+            JsonArray *items = json_node_get_array (node);
+            for (guint i = 0; i < json_array_get_length (items) && names->len < 120; i++)
+              {
+                JsonObject *item = json_array_get_object_element (items, i);
+                const char *name = rp_json_string (item, "name");
+                if (name)
+                  {
+                    if (names->len)
+                      g_string_append (names, ", ");
+                    g_string_append (names, name);
+                  }
+              }
+          }
+        return g_string_free (names, FALSE);
+      }
+    case RP_DOC_TICKET: text = rp_json_string (doc, "subject"); break;
+    case RP_DOC_TICKET_EVENT:
+      text = rp_json_string (doc, "handoff");
+      if (text == NULL || *text == '\0')
+        text = rp_json_string (doc, "comment");
+      break;
+    case RP_DOC_INTERACTION: text = rp_json_string (doc, "summary"); break;
+    case RP_DOC_CONSENT: text = rp_json_string (doc, "state"); break;
+    case RP_DOC_NOTE: text = rp_json_string (doc, "body"); break;
+    case RP_DOC_SURVEY: text = rp_json_string (doc, "comment"); break;
+    case RP_DOC_MERGE: text = rp_json_string (doc, "reason"); break;
+    case RP_DOC_UNKNOWN:
+    case RP_DOC_CUSTOMER:
+    case RP_DOC_AGENT:
+    case RP_DOC_QUEUE:
+    case RP_DOC_ERASURE:
+    case RP_N_DOC_TYPES:
+    default:
+      break;
+    }
+
+  if (text == NULL)
+    return NULL;
+
+  /* First words only: the body stays in the body */
+  if (g_utf8_strlen (text, 200) >= 160)
+    {
+      g_autofree char *cut = g_utf8_substring (text, 0, 160);
+      return g_strconcat (cut, "…", NULL);
+    }
+  return g_strdup (text);
+}
+
+static const char *
+channel_of (JsonObject *doc,
+            RpDocType   type)
+{
+  switch (type)
+    {
+    case RP_DOC_CONSENT: return rp_json_string (doc, "source");
+    case RP_DOC_ORDER:
+    case RP_DOC_TICKET:
+    case RP_DOC_INTERACTION: return rp_json_string (doc, "channel");
+    default: return NULL;
+    }
+}
+
+static int
+store_doc (RpCache    *self,
+           ApplyCtx   *ctx,
+           JsonObject *doc,
+           RpDocType   type,
+           const char *body,
+           gsize       body_len,
+           RpApplyStats *stats)
+{
+  const char *id = rp_json_string (doc, "_id");
+  const char *type_str = rp_json_string (doc, "type");
+  const char *customer_id = rp_doc_customer_id (doc, type);
+  const char *ticket = NULL;
+  const char *purpose = NULL;
+  g_autofree char *title = NULL;
+  g_autoptr(JsonObject) old = NULL;
+  g_autofree char *old_type = NULL;
+  gint64 old_rowid = 0, old_cid = 0, rowid, cid = 0, at = 0;
+  sqlite3_stmt *st;
+  int rc = SQLITE_OK;
+
+  if (customer_id != NULL && !g_str_has_prefix (customer_id, "customer:"))
+    customer_id = NULL;
+  if (customer_id != NULL && is_erased (self, customer_id))
+    return SQLITE_OK;
+
+  sqlite3_bind_text (self->st_get_doc, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (self->st_get_doc) == SQLITE_ROW)
+    {
+      const char *old_body = (const char *) sqlite3_column_text (self->st_get_doc, 3);
+
+      old_rowid = sqlite3_column_int64 (self->st_get_doc, 0);
+      if ((gsize) sqlite3_column_bytes (self->st_get_doc, 3) == body_len &&
+          memcmp (old_body, body, body_len) == 0)
+        {
+          /* The same revision again: a re-pulled batch changes nothing */
+          sqlite3_reset (self->st_get_doc);
+          return SQLITE_OK;
+        }
+      old_type = g_strdup ((const char *) sqlite3_column_text (self->st_get_doc, 1));
+      old_cid = sqlite3_column_int64 (self->st_get_doc, 2);
+      old = parse_object (old_body);
+    }
+  sqlite3_reset (self->st_get_doc);
+
+  if (old_rowid != 0)
+    {
+      /* Derived rows go and come back from the new body */
+      if ((rc = remove_keys_of_doc (self, old_rowid)) != SQLITE_OK)
+        return rc;
+      if (old && g_strcmp0 (old_type, "consent") == 0 && rp_json_string (old, "purpose"))
+        g_hash_table_add (ctx->dirty_consents,
+                          g_strdup_printf ("%" G_GINT64_FORMAT "\037%s", old_cid,
+                                           rp_json_string (old, "purpose")));
+      if (old && g_strcmp0 (old_type, "ticket_event") == 0 && rp_json_string (old, "ticket_id"))
+        g_hash_table_add (ctx->dirty_tickets, g_strdup (rp_json_string (old, "ticket_id")));
+    }
+
+  if (customer_id != NULL)
+    {
+      cid = get_or_create_cid (self, customer_id, &rc);
+      if (cid == 0)
+        return rc;
+      g_hash_table_add (ctx->touched, g_strdup (customer_id));
+    }
+
+  rp_parse_timestamp (rp_json_string (doc, "at"), &at);
+  title = make_title (doc, type);
+  if (type == RP_DOC_TICKET_EVENT || type == RP_DOC_INTERACTION || type == RP_DOC_SURVEY)
+    ticket = rp_json_string (doc, "ticket_id");
+  if (type == RP_DOC_CONSENT)
+    purpose = rp_json_string (doc, "purpose");
+
+  st = old_rowid ? self->st_upd_doc : self->st_ins_doc;
+  if (old_rowid)
+    sqlite3_bind_int64 (st, 1, old_rowid);
+  else
+    sqlite3_bind_text (st, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, type_str ? type_str : "unknown", -1, SQLITE_STATIC);
+  if (cid)
+    sqlite3_bind_int64 (st, 3, cid);
+  else
+    sqlite3_bind_null (st, 3);
+  bind_time (st, 4, at);
+  bind_text_or_null (st, 5, channel_of (doc, type));
+  bind_text_or_null (st, 6, title);
+  bind_text_or_null (st, 7, ticket);
+  bind_text_or_null (st, 8, purpose);
+  sqlite3_bind_text (st, 9, body, body_len, SQLITE_STATIC);
+  if ((rc = step_done (st)) != SQLITE_OK)
+    return rc;
+  rowid = old_rowid ? old_rowid : sqlite3_last_insert_rowid (self->wdb);
+
+  if (old_rowid)
+    stats->updated++;
+  else
+    stats->inserted++;
+
+  switch (type)
+    {
+    case RP_DOC_CUSTOMER:
+      {
+        g_autofree char *name = rp_customer_display_name (doc);
+        g_autofree char *kana = rp_customer_display_kana (doc);
+
+        sqlite3_bind_int64 (self->st_set_customer, 1, cid);
+        sqlite3_bind_int64 (self->st_set_customer, 2, rowid);
+        sqlite3_bind_text (self->st_set_customer, 3, name, -1, SQLITE_STATIC);
+        bind_text_or_null (self->st_set_customer, 4, kana);
+        bind_text_or_null (self->st_set_customer, 5, rp_json_string (doc, "tier"));
+        if ((rc = step_done (self->st_set_customer)) != SQLITE_OK)
+          return rc;
+        rc = add_customer_keys (self, doc, cid, rowid);
+      }
+      break;
+
+    case RP_DOC_ORDER:
+    case RP_DOC_TICKET:
+      {
+        g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+        const char *number = rp_json_string (doc, "number");
+
+        rc = add_key (self, seen, number, cid, type == RP_DOC_ORDER ? KEY_ORDER : KEY_TICKET,
+                      rowid, number);
+        if (rc == SQLITE_OK && type == RP_DOC_TICKET)
+          rc = apply_ticket_doc (self, ctx, doc, rowid, cid);
+      }
+      break;
+
+    case RP_DOC_TICKET_EVENT:
+      rc = apply_ticket_event (self, ctx, doc, at);
+      break;
+
+    case RP_DOC_CONSENT:
+      rc = apply_consent (self, doc, cid, at);
+      break;
+
+    default:
+      break;
+    }
+
+  return rc;
+}
+
+static int
+apply_tombstone (RpCache      *self,
+                 ApplyCtx     *ctx,
+                 const char   *id,
+                 RpApplyStats *stats)
+{
+  g_autoptr(JsonObject) old = NULL;
+  g_autofree char *type = NULL;
+  gint64 rowid = 0, cid = 0;
+  int rc;
+
+  /* A customer's tombstone is an erasure: every trace goes */
+  if (g_str_has_prefix (id, "customer:"))
+    {
+      if ((rc = erase_in_transaction (self, ctx, id)) == SQLITE_OK)
+        stats->erased++;
+      return rc;
+    }
+
+  sqlite3_bind_text (self->st_get_doc, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (self->st_get_doc) == SQLITE_ROW)
+    {
+      rowid = sqlite3_column_int64 (self->st_get_doc, 0);
+      type = g_strdup ((const char *) sqlite3_column_text (self->st_get_doc, 1));
+      cid = sqlite3_column_int64 (self->st_get_doc, 2);
+      old = parse_object ((const char *) sqlite3_column_text (self->st_get_doc, 3));
+    }
+  sqlite3_reset (self->st_get_doc);
+
+  if (rowid == 0)
+    return SQLITE_OK;
+
+  if (old != NULL)
+    {
+      const char *customer_id = rp_doc_customer_id (old, rp_doc_type_from_string (type));
+      if (customer_id)
+        g_hash_table_add (ctx->touched, g_strdup (customer_id));
+    }
+
+  stats->deleted++;
+  return remove_doc (self, ctx, rowid, type, cid, old);
+}
+
+static void
+skip (RpSkipFunc    skip_func,
+      gpointer      user_data,
+      RpApplyStats *stats,
+      const char   *id,
+      const char   *reason)
+{
+  stats->skipped++;
+  if (skip_func)
+    skip_func (id ? id : "(no _id)", reason, user_data);
+  else
+    g_debug ("Skipped document %s: %s", id ? id : "(no _id)", reason);
+}
+
+static int
+apply_node (RpCache      *self,
+            ApplyCtx     *ctx,
+            JsonNode     *node,
+            RpSkipFunc    skip_func,
+            gpointer      user_data,
+            RpApplyStats *stats)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *body = NULL;
+  JsonObject *doc;
+  RpDocType type;
+  gsize len;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      skip (skip_func, user_data, stats, NULL, _("not a JSON object"));
+      return SQLITE_OK;
+    }
+
+  doc = json_node_get_object (node);
+  if (!rp_doc_validate (doc, &type, &local_error))
+    {
+      skip (skip_func, user_data, stats, rp_json_string (doc, "_id"), local_error->message);
+      return SQLITE_OK;
+    }
+
+  if (rp_json_bool (doc, "_deleted"))
+    return apply_tombstone (self, ctx, rp_json_string (doc, "_id"), stats);
+
+  if (type == RP_DOC_ERASURE)
+    {
+      int rc = erase_in_transaction (self, ctx, rp_json_string (doc, "customer_id"));
+      if (rc == SQLITE_OK)
+        stats->erased++;
+      return rc;
+    }
+
+  body = rp_json_canonical (node, &len);
+  if (len > RP_DOC_MAX_BYTES)
+    {
+      skip (skip_func, user_data, stats, rp_json_string (doc, "_id"),
+            _("larger than the 1 MiB a document may have"));
+      return SQLITE_OK;
+    }
+
+  return store_doc (self, ctx, doc, type, body, len, stats);
+}
+
+static int
+fold_dirty (RpCache  *self,
+            ApplyCtx *ctx)
+{
+  GHashTableIter iter;
+  gpointer key;
+  int rc;
+
+  g_hash_table_iter_init (&iter, ctx->dirty_tickets);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if ((rc = fold_ticket (self, key)) != SQLITE_OK)
+      return rc;
+
+  g_hash_table_iter_init (&iter, ctx->dirty_consents);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      const char *sep = strchr (key, '\037');
+      gint64 cid = g_ascii_strtoll (key, NULL, 10);
+
+      if (sep && (rc = fold_consent (self, cid, sep + 1)) != SQLITE_OK)
+        return rc;
+    }
+
+  return SQLITE_OK;
+}
+
+static int
+write_checkpoint (RpCache    *self,
+                  const char *db,
+                  JsonNode   *seq)
+{
+  g_autofree char *text = rp_json_canonical (seq, NULL);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->wdb,
+                           "INSERT OR REPLACE INTO checkpoints (db, seq, at) VALUES (?1, ?2, ?3)",
+                           -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_text (stmt, 1, db, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, text, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Erased bytes must leave the file: FTS5 keeps deleted terms in older
+ * segments until they are merged, and the WAL keeps old pages until a
+ * checkpoint.  secure_delete zeroes what the merge frees. */
+static void
+scrub_after_erasure (RpCache *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!exec_sql (self->wdb, "INSERT INTO search_fts (search_fts) VALUES ('optimize')", &error))
+    g_warning ("Could not merge the search index after an erasure: %s", error->message);
+  if (sqlite3_exec (self->wdb, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) != SQLITE_OK)
+    g_warning ("Could not checkpoint the cache after an erasure: %s", sqlite3_errmsg (self->wdb));
+}
+
+static void
+apply_ctx_init (ApplyCtx *ctx)
+{
+  ctx->dirty_tickets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  ctx->dirty_consents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  ctx->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  ctx->erased = FALSE;
+}
+
+static void
+apply_ctx_clear (ApplyCtx *ctx)
+{
+  g_clear_pointer (&ctx->dirty_tickets, g_hash_table_unref);
+  g_clear_pointer (&ctx->dirty_consents, g_hash_table_unref);
+  g_clear_pointer (&ctx->touched, g_hash_table_unref);
+}
+
+gboolean
+rp_cache_apply (RpCache       *self,
+                JsonNode *const *docs,
+                guint          n_docs,
+                const char    *checkpoint_db,
+                JsonNode      *checkpoint_seq,
+                RpSkipFunc     skip_func,
+                gpointer       user_data,
+                RpApplyStats  *stats,
+                GError       **error)
+{
+  RpApplyStats local_stats = { 0 };
+  RpApplyStats batch = { 0 };
+  ApplyCtx ctx;
+  int rc = SQLITE_OK;
+
+  g_return_val_if_fail (RP_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (docs != NULL || n_docs == 0, FALSE);
+  g_return_val_if_fail (checkpoint_db == NULL || checkpoint_seq != NULL, FALSE);
+
+  if (stats == NULL)
+    stats = &local_stats;
+
+  g_mutex_lock (&self->write_lock);
+  apply_ctx_init (&ctx);
+
+  rc = sqlite3_exec (self->wdb, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  for (guint i = 0; rc == SQLITE_OK && i < n_docs; i++)
+    rc = apply_node (self, &ctx, docs[i], skip_func, user_data, &batch);
+  if (rc == SQLITE_OK)
+    rc = fold_dirty (self, &ctx);
+  if (rc == SQLITE_OK && checkpoint_db != NULL)
+    rc = write_checkpoint (self, checkpoint_db, checkpoint_seq);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (self->wdb, "COMMIT", NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      rp_cache_set_error (error, self->wdb, rc, _("save the documents"));
+      sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
+      apply_ctx_clear (&ctx);
+      g_mutex_unlock (&self->write_lock);
+      return FALSE;
+    }
+
+  if (ctx.erased)
+    scrub_after_erasure (self);
+
+  stats->inserted += batch.inserted;
+  stats->updated += batch.updated;
+  stats->deleted += batch.deleted;
+  stats->erased += batch.erased;
+  stats->skipped += batch.skipped;
+  if (stats->touched != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      g_hash_table_iter_init (&iter, ctx.touched);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_ptr_array_add (stats->touched, g_strdup (key));
+    }
+
+  apply_ctx_clear (&ctx);
+  g_mutex_unlock (&self->write_lock);
+  return TRUE;
+}
+
+gboolean
+rp_cache_erase_customer (RpCache     *self,
+                         const char  *customer_id,
+                         GError     **error)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) obj = json_object_new ();
+  g_autofree char *id = NULL;
+  RpApplyStats stats = { 0 };
+  JsonNode *nodes[1];
+
+  g_return_val_if_fail (RP_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (customer_id != NULL, FALSE);
+
+  /* An erasure is a customer tombstone through the one apply path */
+  id = g_str_has_prefix (customer_id, "customer:") ? g_strdup (customer_id)
+                                                  : g_strconcat ("customer:", customer_id, NULL);
+  json_object_set_string_member (obj, "_id", id);
+  json_object_set_boolean_member (obj, "_deleted", TRUE);
+  json_node_set_object (node, obj);
+  nodes[0] = node;
+
+  return rp_cache_apply (self, nodes, 1, NULL, NULL, NULL, NULL, &stats, error);
+}
+
+char *
+rp_cache_get_checkpoint (RpCache     *self,
+                         const char  *db,
+                         gint64      *out_at_usec,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *seq = NULL;
+  sqlite3 *rdb;
+  int rc;
+
+  g_return_val_if_fail (RP_IS_CACHE (self), NULL);
+
+  if (!(rdb = rp_cache_reader_lock (self, error)))
+    return NULL;
+
+  rc = sqlite3_prepare_v2 (rdb, "SELECT seq, at FROM checkpoints WHERE db = ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, db, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          seq = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          if (out_at_usec)
+            *out_at_usec = sqlite3_column_int64 (stmt, 1);
+          rc = SQLITE_OK;
+        }
+      else if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    }
+  if (rc != SQLITE_OK)
+    rp_cache_set_error (error, rdb, rc, _("read the cache"));
+  sqlite3_finalize (stmt);
+  rp_cache_reader_unlock (self);
+  return seq;
+}

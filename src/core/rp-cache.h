@@ -23,6 +23,9 @@ typedef struct
   guint deleted;    /* tombstones applied */
   guint erased;     /* customers whose every trace was removed */
   guint skipped;    /* malformed or ill-typed documents */
+  /* When non-NULL on entry (a GPtrArray with g_free), receives the ids of
+   * the customers whose data changed, so views can refresh just those. */
+  GPtrArray *touched;
 } RpApplyStats;
 
 /* Called once per skipped document, with its `_id` (or "(no _id)") and a
@@ -78,8 +81,10 @@ typedef struct
 /* Erasure and deletion are announced so views can drop what they show. */
 
 GType        rp_search_hit_get_type    (void) G_GNUC_CONST;
+RpSearchHit *rp_search_hit_copy        (RpSearchHit *hit);
 void         rp_search_hit_free        (RpSearchHit *hit);
 GType        rp_event_get_type         (void) G_GNUC_CONST;
+RpEvent     *rp_event_copy             (RpEvent     *event);
 void         rp_event_free             (RpEvent     *event);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RpSearchHit, rp_search_hit_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RpEvent, rp_event_free)

@@ -13,6 +13,10 @@ G_BEGIN_DECLS
 
 #define RP_SCHEMA_VERSION 1
 
+/* Largest canonical body accepted: a larger one is a mistake or an attack,
+ * and one of them must not stall a batch (CouchDB's own limit is 8 MB). */
+#define RP_DOC_MAX_BYTES (1024 * 1024)
+
 const char *rp_doc_type_to_string   (RpDocType    type);
 RpDocType   rp_doc_type_from_string (const char  *str);
 RpKindMask  rp_doc_type_kind        (RpDocType    type);

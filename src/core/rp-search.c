@@ -1,0 +1,319 @@
+/* rp-search.c: customer search as the agent types
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "rp-search"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "rp-cache-private.h"
+#include "rp-doc.h"
+#include "rp-text.h"
+
+/* Lower scores rank first: an exact id-like match (e-mail, phone, order,
+ * ticket) beats an exact name, which beats prefixes, which beat substrings. */
+enum {
+  SCORE_EXACT_ID = 0,
+  SCORE_EXACT_NAME = 1,
+  SCORE_PREFIX_ID = 2,
+  SCORE_PREFIX_NAME = 3,
+  SCORE_SUBSTRING = 4,
+};
+
+/* Upper bound of every key starting with a prefix: U+10FFFF sorts after
+ * any character in UTF-8 byte order */
+#define MAX_CHAR "\xf4\x8f\xbf\xbf"
+
+typedef struct
+{
+  gint64       cid;
+  int          score;
+  RpMatchKind  kind;
+  char        *label;
+} Candidate;
+
+static void
+candidate_free (gpointer data)
+{
+  Candidate *c = data;
+
+  g_free (c->label);
+  g_free (c);
+}
+
+G_DEFINE_BOXED_TYPE (RpSearchHit, rp_search_hit, rp_search_hit_copy, rp_search_hit_free)
+
+RpSearchHit *
+rp_search_hit_copy (RpSearchHit *hit)
+{
+  RpSearchHit *copy = g_new0 (RpSearchHit, 1);
+
+  copy->id = g_strdup (hit->id);
+  copy->name = g_strdup (hit->name);
+  copy->kana = g_strdup (hit->kana);
+  copy->tier = g_strdup (hit->tier);
+  copy->emails = g_strdupv (hit->emails);
+  copy->phones = g_strdupv (hit->phones);
+  copy->match_kind = hit->match_kind;
+  copy->matched = g_strdup (hit->matched);
+  copy->score = hit->score;
+  return copy;
+}
+
+void
+rp_search_hit_free (RpSearchHit *hit)
+{
+  if (hit == NULL)
+    return;
+  g_free (hit->id);
+  g_free (hit->name);
+  g_free (hit->kana);
+  g_free (hit->tier);
+  g_strfreev (hit->emails);
+  g_strfreev (hit->phones);
+  g_free (hit->matched);
+  g_free (hit);
+}
+
+static gboolean
+is_id_kind (int kind)
+{
+  return kind == RP_MATCH_EMAIL || kind == RP_MATCH_PHONE ||
+         kind == RP_MATCH_ORDER || kind == RP_MATCH_TICKET;
+}
+
+static void
+offer (GHashTable *best,
+       gint64      cid,
+       int         score,
+       int         kind,
+       const char *label)
+{
+  Candidate *c = g_hash_table_lookup (best, &cid);
+
+  if (c != NULL && c->score <= score)
+    return;
+  if (c == NULL)
+    {
+      c = g_new0 (Candidate, 1);
+      c->cid = cid;
+      g_hash_table_insert (best, &c->cid, c);
+    }
+  c->score = score;
+  c->kind = kind;
+  g_free (c->label);
+  c->label = g_strdup (label);
+}
+
+static int
+collect (sqlite3_stmt *stmt,
+         GHashTable   *best,
+         const char   *exact,
+         gboolean      substring)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *key = (const char *) sqlite3_column_text (stmt, 0);
+      gint64 cid = sqlite3_column_int64 (stmt, 1);
+      int kind = sqlite3_column_int (stmt, 2);
+      const char *label = (const char *) sqlite3_column_text (stmt, 3);
+      int score;
+
+      if (substring)
+        score = SCORE_SUBSTRING;
+      else if (g_strcmp0 (key, exact) == 0)
+        score = is_id_kind (kind) ? SCORE_EXACT_ID : SCORE_EXACT_NAME;
+      else
+        score = is_id_kind (kind) ? SCORE_PREFIX_ID : SCORE_PREFIX_NAME;
+
+      offer (best, cid, score, kind, label);
+    }
+
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int
+search_form (sqlite3    *db,
+             const char *form,
+             guint       want,
+             GHashTable *best)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *upper = g_strconcat (form, MAX_CHAR, NULL);
+  int rc;
+
+  /* Exact and prefix matches from the ordered key index */
+  rc = sqlite3_prepare_v2 (db,
+                           "SELECT key, cust, kind, label FROM search_keys"
+                           " WHERE key >= ?1 AND key < ?2 ORDER BY key LIMIT ?3",
+                           -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_text (stmt, 1, form, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, upper, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, want);
+  rc = collect (stmt, best, form, FALSE);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  /* Substrings from the trigram index, which needs three characters */
+  if (g_utf8_strlen (form, -1) >= 3)
+    {
+      GString *phrase = g_string_new ("\"");
+
+      for (const char *p = form; *p; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (phrase, '"');
+          g_string_append_c (phrase, *p);
+        }
+      g_string_append_c (phrase, '"');
+
+      rc = sqlite3_prepare_v2 (db,
+                               "SELECT k.key, k.cust, k.kind, k.label FROM search_fts f"
+                               " JOIN search_keys k ON k.rowid = f.rowid"
+                               " WHERE search_fts MATCH ?1 LIMIT ?2",
+                               -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_text (stmt, 1, phrase->str, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_int (stmt, 2, want);
+          rc = collect (stmt, best, form, TRUE);
+        }
+      sqlite3_finalize (stmt);
+      g_string_free (phrase, TRUE);
+    }
+
+  return rc;
+}
+
+static int
+compare_candidates (gconstpointer a,
+                    gconstpointer b)
+{
+  const Candidate *ca = *(const Candidate **) a;
+  const Candidate *cb = *(const Candidate **) b;
+
+  if (ca->score != cb->score)
+    return ca->score - cb->score;
+  return ca->cid < cb->cid ? -1 : ca->cid > cb->cid;
+}
+
+static GStrv
+strings_of (JsonObject *obj,
+            const char *member)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonNode *node = json_object_get_member (obj, member);
+
+  if (node && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (element));
+        }
+    }
+  return g_strv_builder_end (builder);
+}
+
+GPtrArray *
+rp_cache_search (RpCache     *self,
+                 const char  *query,
+                 guint        limit,
+                 GError     **error)
+{
+  g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) rp_search_hit_free);
+  g_autoptr(GHashTable) best = NULL;
+  g_autoptr(GPtrArray) ranked = NULL;
+  g_autofree char *folded = NULL;
+  g_autofree char *digits = NULL;
+  sqlite3_stmt *stmt = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  sqlite3 *db;
+  guint want;
+  int rc;
+
+  g_return_val_if_fail (RP_IS_CACHE (self), NULL);
+
+  if (limit == 0)
+    limit = 20;
+  want = MAX (limit * 4, 64);
+
+  folded = rp_text_fold (query);
+  digits = rp_text_phone_digits (query);
+  if (*folded == '\0')
+    return g_steal_pointer (&hits);
+
+  if (!(db = rp_cache_reader_lock (self, error)))
+    return NULL;
+
+  best = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, candidate_free);
+  rc = search_form (db, folded, want, best);
+  if (rc == SQLITE_OK && digits != NULL && strcmp (digits, folded) != 0)
+    rc = search_form (db, digits, want, best);
+  if (rc != SQLITE_OK)
+    {
+      rp_cache_set_error (error, db, rc, _("search the cache"));
+      rp_cache_reader_unlock (self);
+      return NULL;
+    }
+
+  ranked = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, best);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (ranked, value);
+  g_ptr_array_sort (ranked, compare_candidates);
+
+  rc = sqlite3_prepare_v2 (db,
+                           "SELECT c.id, c.name, c.kana, c.tier, d.body FROM customers c"
+                           " JOIN docs d ON d.rowid = c.doc WHERE c.cid = ?1",
+                           -1, &stmt, NULL);
+  for (guint i = 0; rc == SQLITE_OK && i < ranked->len && hits->len < limit; i++)
+    {
+      Candidate *c = g_ptr_array_index (ranked, i);
+
+      sqlite3_bind_int64 (stmt, 1, c->cid);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+          RpSearchHit *hit = g_new0 (RpSearchHit, 1);
+
+          hit->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          hit->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          hit->kana = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+          hit->tier = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+          hit->match_kind = c->kind;
+          hit->matched = g_strdup (c->label);
+          hit->score = c->score;
+          if (json_parser_load_from_data (parser, (const char *) sqlite3_column_text (stmt, 4), -1, NULL) &&
+              JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+            {
+              JsonObject *obj = json_node_get_object (json_parser_get_root (parser));
+              hit->emails = strings_of (obj, "emails");
+              hit->phones = strings_of (obj, "phones");
+            }
+          else
+            {
+              hit->emails = g_new0 (char *, 1);
+              hit->phones = g_new0 (char *, 1);
+            }
+          g_ptr_array_add (hits, hit);
+        }
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  rp_cache_reader_unlock (self);
+
+  return g_steal_pointer (&hits);
+}
