@@ -456,20 +456,19 @@ static void
 rp_cache_finalize (GObject *object)
 {
   RpCache *self = (RpCache *) object;
-  sqlite3_stmt *stmt;
+  sqlite3_stmt **statements[] = {
+    &self->st_get_doc, &self->st_ins_doc, &self->st_upd_doc, &self->st_del_doc,
+    &self->st_get_cid, &self->st_ins_cid, &self->st_set_customer, &self->st_clear_customer,
+    &self->st_ins_key, &self->st_ins_fts, &self->st_keys_of_doc, &self->st_del_fts,
+    &self->st_del_keys_of_doc, &self->st_is_erased, &self->st_get_ticket, &self->st_put_ticket,
+    &self->st_ticket_has_events, &self->st_get_consent, &self->st_put_consent,
+  };
 
-  if (self->wdb != NULL)
-    {
-      while ((stmt = sqlite3_next_stmt (self->wdb, NULL)) != NULL)
-        sqlite3_finalize (stmt);
-      sqlite3_close (self->wdb);
-    }
-  if (self->rdb != NULL)
-    {
-      while ((stmt = sqlite3_next_stmt (self->rdb, NULL)) != NULL)
-        sqlite3_finalize (stmt);
-      sqlite3_close (self->rdb);
-    }
+  /* Only our own statements: FTS5 finalizes the ones it prepared itself */
+  for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
+    g_clear_pointer (statements[i], sqlite3_finalize);
+  g_clear_pointer (&self->wdb, sqlite3_close_v2);
+  g_clear_pointer (&self->rdb, sqlite3_close_v2);
 
   g_mutex_clear (&self->write_lock);
   g_mutex_clear (&self->read_lock);

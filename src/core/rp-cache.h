@@ -147,6 +147,9 @@ GArray      *rp_cache_timeline_index   (RpCache             *self,
                                         RpKindMask           kinds,
                                         const char          *channel,
                                         GError             **error);
+RpEvent     *rp_cache_get_event        (RpCache             *self,
+                                        const char          *doc_id,
+                                        GError             **error);
 GPtrArray   *rp_cache_get_events       (RpCache             *self,
                                         const gint64        *rowids,
                                         guint                n_rowids,

@@ -767,3 +767,39 @@ rp_uuid_new (void)
 {
   return g_uuid_string_random ();
 }
+
+gboolean
+rp_ticket_status_is_open (const char *status)
+{
+  return g_strcmp0 (status, "new") == 0 || g_strcmp0 (status, "open") == 0 ||
+         g_strcmp0 (status, "pending") == 0;
+}
+
+RpSlaState
+rp_sla_state (const char *status,
+              gint64      resolution_due_usec,
+              gint64      now_usec,
+              gint64      lead_usec)
+{
+  if (!rp_ticket_status_is_open (status) || resolution_due_usec == 0)
+    return RP_SLA_NONE;
+  if (resolution_due_usec <= now_usec)
+    return RP_SLA_BREACHED;
+  if (resolution_due_usec <= now_usec + lead_usec)
+    return RP_SLA_AT_RISK;
+  return RP_SLA_ON_TIME;
+}
+
+const char *
+rp_sla_state_to_string (RpSlaState state)
+{
+  switch (state)
+    {
+    case RP_SLA_ON_TIME: return "on_time";
+    case RP_SLA_AT_RISK: return "at_risk";
+    case RP_SLA_BREACHED: return "breached";
+    case RP_SLA_NONE:
+    default:
+      return "none";
+    }
+}

@@ -58,6 +58,24 @@ char       *rp_json_canonical       (JsonNode    *node,
 char       *rp_customer_display_name (JsonObject *customer);
 char       *rp_customer_display_kana (JsonObject *customer);
 
+/* Queue terms (DESIGN §6), the same in the app, the CLI and the tests */
+typedef enum
+{
+  RP_SLA_NONE,       /* not open, or no resolution due */
+  RP_SLA_ON_TIME,
+  RP_SLA_AT_RISK,    /* resolution due within the lead time */
+  RP_SLA_BREACHED,   /* resolution due has passed */
+} RpSlaState;
+
+#define RP_DEFAULT_LEAD_USEC (30 * G_TIME_SPAN_MINUTE)
+
+gboolean    rp_ticket_status_is_open (const char *status);
+RpSlaState  rp_sla_state             (const char *status,
+                                      gint64      resolution_due_usec,
+                                      gint64      now_usec,
+                                      gint64      lead_usec);
+const char *rp_sla_state_to_string   (RpSlaState  state);
+
 /* A fresh lowercase UUIDv4 */
 char       *rp_uuid_new              (void);
 

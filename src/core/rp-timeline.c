@@ -240,6 +240,38 @@ rp_cache_get_events (RpCache       *self,
   return g_steal_pointer (&events);
 }
 
+RpEvent *
+rp_cache_get_event (RpCache     *self,
+                    const char  *doc_id,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  RpEvent *event = NULL;
+  sqlite3 *db;
+  int rc;
+
+  g_return_val_if_fail (RP_IS_CACHE (self), NULL);
+
+  if (!(db = rp_cache_reader_lock (self, error)))
+    return NULL;
+  rc = sqlite3_prepare_v2 (db, "SELECT " EVENT_COLUMNS " FROM docs WHERE id = ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, doc_id, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        event = event_from_row (stmt);
+    }
+  sqlite3_finalize (stmt);
+  rp_cache_reader_unlock (self);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    rp_cache_set_error (error, NULL, rc, _("read the timeline"));
+  else if (event == NULL)
+    g_set_error (error, RP_ERROR, RP_ERROR_NOT_FOUND, _("No document %s in the cache"), doc_id);
+  return event;
+}
+
 static JsonObject *
 parse_body (const char *body)
 {

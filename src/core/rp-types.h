@@ -60,4 +60,8 @@ typedef struct _RpCache RpCache;
 
 GQuark rp_error_quark (void);
 
+/* Binds the translation domain: the installed catalogues, or the build
+ * tree's when running uninstalled (RAPPORT_LOCALEDIR overrides both). */
+void   rp_i18n_init   (void);
+
 G_END_DECLS
