@@ -1,0 +1,462 @@
+/* rp-customer-view.c: the context card and the unified timeline
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "rp-customer-view"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "rp-doc.h"
+#include "rp-customer-view.h"
+#include "rp-timeline-item.h"
+#include "rp-timeline-row.h"
+
+struct _RpCustomerView
+{
+  GtkWidget         parent_instance;
+
+  RpCache          *cache;
+  RpTimelineModel  *model;
+  GCancellable     *cancellable;
+  char             *customer_id;
+  char             *kind_filter;
+  char             *channel_filter;
+  guint             pending;
+
+  RpContextCard    *card;
+  GtkScrolledWindow *card_scroller;
+  GtkWidget        *channel_chips;
+  GtkWidget        *kind_chips;
+  GtkLabel         *timeline_heading;
+  GtkScrolledWindow *timeline_scroller;
+  GtkStack         *timeline_stack;
+  GtkListView      *timeline_view;
+};
+
+G_DEFINE_FINAL_TYPE (RpCustomerView, rp_customer_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_CUSTOMER_ID,
+  PROP_KIND_FILTER,
+  PROP_CHANNEL_FILTER,
+  N_PROPS
+};
+
+enum {
+  LOADED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+finish_one (RpCustomerView *self)
+{
+  g_assert (self->pending > 0);
+
+  if (--self->pending == 0)
+    g_signal_emit (self, signals[LOADED], 0);
+}
+
+static void
+update_timeline_state (RpCustomerView *self)
+{
+  guint n = rp_timeline_model_get_n_events (self->model);
+  g_autofree char *heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Timeline: %u event",
+                                                           "Timeline: %u events", n), n);
+
+  gtk_label_set_text (self->timeline_heading, heading);
+  gtk_stack_set_visible_child_name (self->timeline_stack, n > 0 ? "list" : "empty");
+}
+
+static void
+timeline_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(RpCustomerView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
+
+  /* Cancelled: for a customer no longer shown, so nothing is pending for it */
+  if (g_cancellable_is_cancelled (cancellable))
+    return;
+
+  /* Superseded by a newer filter: that load will fill the model */
+  if (!rp_timeline_model_load_finish (RP_TIMELINE_MODEL (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Cannot load the timeline: %s", error->message);
+
+  update_timeline_state (self);
+  finish_one (self);
+}
+
+static void
+show_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  RpCache *cache = source_object;
+  const char *customer_id = task_data;
+  GError *error = NULL;
+  JsonObject *show;
+
+  show = rp_cache_show (cache, customer_id, g_get_real_time (), &error);
+  if (show == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, show, (GDestroyNotify) json_object_unref);
+}
+
+static void
+show_loaded_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(RpCustomerView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) show = NULL;
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+
+  show = g_task_propagate_pointer (G_TASK (result), &error);
+  if (show == NULL)
+    {
+      g_warning ("Cannot load the customer: %s", error->message);
+      finish_one (self);
+      return;
+    }
+
+  rp_context_card_set_data (self->card, show, g_get_real_time ());
+  finish_one (self);
+}
+
+static RpKindMask
+kind_mask (const char *kind)
+{
+  if (kind == NULL || g_str_equal (kind, "all"))
+    return RP_KIND_ALL;
+  return rp_kind_from_string (kind);
+}
+
+static void
+reload_timeline (RpCustomerView *self)
+{
+  const char *channel = self->channel_filter;
+
+  if (self->customer_id == NULL || self->cache == NULL)
+    return;
+
+  if (g_strcmp0 (channel, "all") == 0)
+    channel = NULL;
+
+  self->pending++;
+  rp_timeline_model_load_async (self->model, self->customer_id,
+                                kind_mask (self->kind_filter), channel,
+                                self->cancellable, timeline_loaded_cb,
+                                g_object_ref (self));
+}
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              gpointer                  user_data)
+{
+  gtk_list_item_set_child (list_item, rp_timeline_row_new ());
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             gpointer                  user_data)
+{
+  RpTimelineItem *item = gtk_list_item_get_item (list_item);
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+  gboolean header = rp_timeline_item_is_header (item);
+
+  gtk_list_item_set_activatable (list_item, !header);
+  gtk_list_item_set_selectable (list_item, FALSE);
+  rp_timeline_row_set_item (RP_TIMELINE_ROW (row), item);
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  user_data)
+{
+  rp_timeline_row_set_item (RP_TIMELINE_ROW (gtk_list_item_get_child (list_item)), NULL);
+}
+
+static void
+timeline_activate_cb (RpCustomerView *self,
+                      guint           position,
+                      GtkListView    *view)
+{
+  g_autoptr(RpTimelineItem) item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+
+  if (item != NULL && !rp_timeline_item_is_header (item))
+    rp_timeline_item_set_expanded (item, !rp_timeline_item_get_expanded (item));
+}
+
+static void
+set_filter (RpCustomerView  *self,
+            char           **field,
+            const char      *value,
+            GParamSpec      *pspec)
+{
+  if (value == NULL)
+    value = "all";
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), pspec);
+  reload_timeline (self);
+}
+
+static void
+rp_customer_view_dispose (GObject *object)
+{
+  RpCustomerView *self = (RpCustomerView *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), RP_TYPE_CUSTOMER_VIEW);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->model);
+  g_clear_object (&self->cache);
+
+  G_OBJECT_CLASS (rp_customer_view_parent_class)->dispose (object);
+}
+
+static void
+rp_customer_view_finalize (GObject *object)
+{
+  RpCustomerView *self = (RpCustomerView *)object;
+
+  g_clear_pointer (&self->customer_id, g_free);
+  g_clear_pointer (&self->kind_filter, g_free);
+  g_clear_pointer (&self->channel_filter, g_free);
+
+  G_OBJECT_CLASS (rp_customer_view_parent_class)->finalize (object);
+}
+
+static void
+rp_customer_view_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  RpCustomerView *self = RP_CUSTOMER_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CUSTOMER_ID:
+      g_value_set_string (value, self->customer_id);
+      break;
+
+    case PROP_KIND_FILTER:
+      g_value_set_string (value, self->kind_filter);
+      break;
+
+    case PROP_CHANNEL_FILTER:
+      g_value_set_string (value, self->channel_filter);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rp_customer_view_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  RpCustomerView *self = RP_CUSTOMER_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIND_FILTER:
+      set_filter (self, &self->kind_filter, g_value_get_string (value), pspec);
+      break;
+
+    case PROP_CHANNEL_FILTER:
+      set_filter (self, &self->channel_filter, g_value_get_string (value), pspec);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rp_customer_view_class_init (RpCustomerViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = rp_customer_view_dispose;
+  object_class->finalize = rp_customer_view_finalize;
+  object_class->get_property = rp_customer_view_get_property;
+  object_class->set_property = rp_customer_view_set_property;
+
+  properties[PROP_CUSTOMER_ID] =
+    g_param_spec_string ("customer-id", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_KIND_FILTER] =
+    g_param_spec_string ("kind-filter", NULL, NULL, "all",
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_CHANNEL_FILTER] =
+    g_param_spec_string ("channel-filter", NULL, NULL, "all",
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[LOADED] = g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  g_type_ensure (RP_TYPE_CONTEXT_CARD);
+  g_type_ensure (ADW_TYPE_STATUS_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/dev/rapport/Rapport/ui/rp-customer-view.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, RpCustomerView, card);
+  gtk_widget_class_bind_template_child (widget_class, RpCustomerView, card_scroller);
+  gtk_widget_class_bind_template_child (widget_class, RpCustomerView, channel_chips);
+  gtk_widget_class_bind_template_child (widget_class, RpCustomerView, kind_chips);
+  gtk_widget_class_bind_template_child (widget_class, RpCustomerView, timeline_heading);
+  gtk_widget_class_bind_template_child (widget_class, RpCustomerView, timeline_scroller);
+  gtk_widget_class_bind_template_child (widget_class, RpCustomerView, timeline_stack);
+  gtk_widget_class_bind_template_child (widget_class, RpCustomerView, timeline_view);
+
+  gtk_widget_class_install_property_action (widget_class, "customer.kind", "kind-filter");
+  gtk_widget_class_install_property_action (widget_class, "customer.channel", "channel-filter");
+}
+
+static void
+rp_customer_view_init (RpCustomerView *self)
+{
+  GtkListItemFactory *factory;
+
+  self->kind_filter = g_strdup ("all");
+  self->channel_filter = g_strdup ("all");
+  self->cancellable = g_cancellable_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), NULL);
+  gtk_list_view_set_factory (self->timeline_view, factory);
+  g_object_unref (factory);
+
+  g_signal_connect_object (self->timeline_view, "activate",
+                           G_CALLBACK (timeline_activate_cb), self, G_CONNECT_SWAPPED);
+}
+
+GtkWidget *
+rp_customer_view_new (void)
+{
+  return g_object_new (RP_TYPE_CUSTOMER_VIEW, NULL);
+}
+
+void
+rp_customer_view_set_cache (RpCustomerView *self,
+                            RpCache        *cache)
+{
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  g_return_if_fail (RP_IS_CUSTOMER_VIEW (self));
+  g_return_if_fail (RP_IS_CACHE (cache));
+
+  if (!g_set_object (&self->cache, cache))
+    return;
+
+  g_clear_object (&self->model);
+  self->model = rp_timeline_model_new (cache);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  gtk_list_view_set_model (self->timeline_view, GTK_SELECTION_MODEL (selection));
+}
+
+void
+rp_customer_view_load (RpCustomerView *self,
+                       const char     *customer_id)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (RP_IS_CUSTOMER_VIEW (self));
+  g_return_if_fail (customer_id != NULL);
+  g_return_if_fail (self->cache != NULL);
+
+  /* Whatever was on its way for the previous customer is dropped */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->pending = 0;
+
+  g_free (self->customer_id);
+  self->customer_id = g_strdup (customer_id);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CUSTOMER_ID]);
+
+  rp_timeline_model_clear (self->model);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->timeline_scroller), 0);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->card_scroller), 0);
+
+  self->pending++;
+  task = g_task_new (self->cache, self->cancellable, show_loaded_cb, g_object_ref (self));
+  g_task_set_source_tag (task, rp_customer_view_load);
+  g_task_set_task_data (task, g_strdup (customer_id), g_free);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, show_thread);
+
+  reload_timeline (self);
+}
+
+const char *
+rp_customer_view_get_customer_id (RpCustomerView *self)
+{
+  g_return_val_if_fail (RP_IS_CUSTOMER_VIEW (self), NULL);
+  return self->customer_id;
+}
+
+RpContextCard *
+rp_customer_view_get_card (RpCustomerView *self)
+{
+  g_return_val_if_fail (RP_IS_CUSTOMER_VIEW (self), NULL);
+  return self->card;
+}
+
+RpTimelineModel *
+rp_customer_view_get_model (RpCustomerView *self)
+{
+  g_return_val_if_fail (RP_IS_CUSTOMER_VIEW (self), NULL);
+  return self->model;
+}
+
+GtkListView *
+rp_customer_view_get_list_view (RpCustomerView *self)
+{
+  g_return_val_if_fail (RP_IS_CUSTOMER_VIEW (self), NULL);
+  return self->timeline_view;
+}
+
+void
+rp_customer_view_set_filters (RpCustomerView *self,
+                              const char     *kind,
+                              const char     *channel)
+{
+  g_return_if_fail (RP_IS_CUSTOMER_VIEW (self));
+
+  g_object_set (self, "kind-filter", kind, "channel-filter", channel, NULL);
+}

@@ -1,0 +1,469 @@
+/* rp-timeline-model.c: a customer's timeline as a GListModel, rows on demand
+ *
+ * The model holds only the timeline index (rowid and time of every event)
+ * and the day layout computed from it.  Items are made when GtkListView asks
+ * for them, a page of events at a time, and only a few pages are kept, so
+ * a customer with 10 000 events costs about what one with 10 does.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "rp-timeline-model"
+
+#include "config.h"
+
+#include "rp-format.h"
+#include "rp-timeline-item.h"
+#include "rp-timeline-model.h"
+
+#define PAGE_SIZE 48
+#define MAX_PAGES 32
+
+typedef struct
+{
+  GArray    *index;      /* RpTimelineEntry, newest first */
+  GArray    *layout;     /* gint32: >= 0 an entry, < 0 the header of entry -(v + 1) */
+  GArray    *day_counts; /* guint per header, in order */
+  GPtrArray *first_page; /* RpEvent, prefetched in the worker */
+} Layout;
+
+struct _RpTimelineModel
+{
+  GObject     parent_instance;
+
+  RpCache    *cache;
+  GArray     *index;
+  GArray     *layout;
+  GArray     *day_counts;
+  GArray     *header_ordinal; /* layout position → header number, for headers */
+  GHashTable *pages;          /* page number → GPtrArray of RpTimelineItem */
+  GHashTable *expanded_set;   /* rowids of expanded events */
+  guint       generation;
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (RpTimelineModel, rp_timeline_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+typedef struct
+{
+  char       *customer_id;
+  char       *channel;
+  RpKindMask  kinds;
+  guint       generation;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_free (data->customer_id);
+  g_free (data->channel);
+  g_free (data);
+}
+
+static void
+layout_free (Layout *layout)
+{
+  g_clear_pointer (&layout->index, g_array_unref);
+  g_clear_pointer (&layout->layout, g_array_unref);
+  g_clear_pointer (&layout->day_counts, g_array_unref);
+  g_clear_pointer (&layout->first_page, g_ptr_array_unref);
+  g_free (layout);
+}
+
+static gint32
+local_day (gint64 usec)
+{
+  g_autoptr(GDateTime) dt = rp_date_time_from_usec (usec);
+
+  if (dt == NULL)
+    return 0;
+  return g_date_time_get_year (dt) * 512 + g_date_time_get_day_of_year (dt);
+}
+
+static GPtrArray *
+fetch_page (RpCache  *cache,
+            GArray   *index,
+            guint     page,
+            GError  **error)
+{
+  guint start = page * PAGE_SIZE;
+  guint n = MIN (PAGE_SIZE, index->len - start);
+  g_autofree gint64 *rowids = g_new (gint64, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    rowids[i] = g_array_index (index, RpTimelineEntry, start + i).rowid;
+
+  return rp_cache_get_events (cache, rowids, n, error);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  RpTimelineModel *self = source_object;
+  LoadData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  Layout *layout;
+  gint32 last_day = G_MININT32;
+  guint *count = NULL;
+
+  layout = g_new0 (Layout, 1);
+  layout->index = rp_cache_timeline_index (self->cache, data->customer_id,
+                                           data->kinds, data->channel, &error);
+  if (layout->index == NULL)
+    {
+      layout_free (layout);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  layout->layout = g_array_sized_new (FALSE, FALSE, sizeof (gint32),
+                                      layout->index->len + layout->index->len / 4 + 1);
+  layout->day_counts = g_array_new (FALSE, TRUE, sizeof (guint));
+
+  for (guint i = 0; i < layout->index->len; i++)
+    {
+      const RpTimelineEntry *entry = &g_array_index (layout->index, RpTimelineEntry, i);
+      gint32 day = local_day (entry->at_usec);
+      gint32 v;
+
+      if (day != last_day)
+        {
+          guint zero = 0;
+
+          v = -((gint32) i + 1);
+          g_array_append_val (layout->layout, v);
+          g_array_append_val (layout->day_counts, zero);
+          count = &g_array_index (layout->day_counts, guint, layout->day_counts->len - 1);
+          last_day = day;
+        }
+      v = i;
+      g_array_append_val (layout->layout, v);
+      (*count)++;
+    }
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      layout_free (layout);
+      return;
+    }
+
+  /* The first rows are painted right away: read them here, not in the UI */
+  if (layout->index->len > 0)
+    {
+      layout->first_page = fetch_page (self->cache, layout->index, 0, &error);
+      if (layout->first_page == NULL)
+        {
+          g_debug ("Cannot prefetch the timeline: %s", error->message);
+          g_clear_error (&error);
+        }
+    }
+
+  g_task_return_pointer (task, layout, (GDestroyNotify) layout_free);
+}
+
+static GPtrArray *
+items_from_events (RpTimelineModel *self,
+                   GArray          *index,
+                   guint            page,
+                   GPtrArray       *events)
+{
+  guint start = page * PAGE_SIZE;
+  guint n = MIN (PAGE_SIZE, index->len - start);
+  GPtrArray *items = g_ptr_array_new_full (n, g_object_unref);
+  g_autoptr(GHashTable) by_rowid = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  /* The items take the events they show; the rest are freed below */
+  if (events != NULL)
+    {
+      g_ptr_array_set_free_func (events, NULL);
+      for (guint i = 0; i < events->len; i++)
+        {
+          RpEvent *event = g_ptr_array_index (events, i);
+          g_hash_table_insert (by_rowid, &event->rowid, event);
+        }
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      const RpTimelineEntry *entry = &g_array_index (index, RpTimelineEntry, start + i);
+      RpEvent *event = g_hash_table_lookup (by_rowid, &entry->rowid);
+
+      if (event != NULL)
+        g_hash_table_remove (by_rowid, &entry->rowid);
+      else
+        {
+          /* Removed since the index was read (an erasure, a tombstone) */
+          event = g_new0 (RpEvent, 1);
+          event->rowid = entry->rowid;
+          event->at_usec = entry->at_usec;
+          event->type = RP_DOC_UNKNOWN;
+        }
+
+      g_ptr_array_add (items, rp_timeline_item_new_event (self->cache, event,
+                                                          self->expanded_set));
+    }
+
+  if (events != NULL)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, by_rowid);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        rp_event_free (value);
+      g_ptr_array_set_size (events, 0);
+    }
+
+  return items;
+}
+
+static GPtrArray *
+ensure_page (RpTimelineModel *self,
+             guint            page)
+{
+  GPtrArray *items = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (items != NULL)
+    return items;
+
+  if (g_hash_table_size (self->pages) >= MAX_PAGES)
+    g_hash_table_remove_all (self->pages);
+
+  /* One indexed read of PAGE_SIZE rows by rowid: well under a frame */
+  events = fetch_page (self->cache, self->index, page, &error);
+  if (events == NULL)
+    g_warning ("Cannot read timeline events: %s", error->message);
+
+  items = items_from_events (self, self->index, page, events);
+  g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), items);
+
+  return items;
+}
+
+static GType
+rp_timeline_model_get_item_type (GListModel *model)
+{
+  return RP_TYPE_TIMELINE_ITEM;
+}
+
+static guint
+rp_timeline_model_get_n_items (GListModel *model)
+{
+  RpTimelineModel *self = RP_TIMELINE_MODEL (model);
+
+  return self->layout ? self->layout->len : 0;
+}
+
+static gpointer
+rp_timeline_model_get_item (GListModel *model,
+                            guint       position)
+{
+  RpTimelineModel *self = RP_TIMELINE_MODEL (model);
+  gint32 v;
+
+  if (self->layout == NULL || position >= self->layout->len)
+    return NULL;
+
+  v = g_array_index (self->layout, gint32, position);
+  if (v < 0)
+    {
+      const RpTimelineEntry *entry = &g_array_index (self->index, RpTimelineEntry, -(v + 1));
+      guint ordinal = g_array_index (self->header_ordinal, guint, position);
+
+      return rp_timeline_item_new_header (entry->at_usec,
+                                          g_array_index (self->day_counts, guint, ordinal));
+    }
+  else
+    {
+      GPtrArray *items = ensure_page (self, v / PAGE_SIZE);
+
+      return g_object_ref (g_ptr_array_index (items, v % PAGE_SIZE));
+    }
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = rp_timeline_model_get_item_type;
+  iface->get_n_items = rp_timeline_model_get_n_items;
+  iface->get_item = rp_timeline_model_get_item;
+}
+
+static void
+rp_timeline_model_finalize (GObject *object)
+{
+  RpTimelineModel *self = (RpTimelineModel *)object;
+
+  g_clear_object (&self->cache);
+  g_clear_pointer (&self->index, g_array_unref);
+  g_clear_pointer (&self->layout, g_array_unref);
+  g_clear_pointer (&self->day_counts, g_array_unref);
+  g_clear_pointer (&self->header_ordinal, g_array_unref);
+  g_clear_pointer (&self->pages, g_hash_table_unref);
+  g_clear_pointer (&self->expanded_set, g_hash_table_unref);
+
+  G_OBJECT_CLASS (rp_timeline_model_parent_class)->finalize (object);
+}
+
+static void
+rp_timeline_model_class_init (RpTimelineModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = rp_timeline_model_finalize;
+}
+
+static void
+rp_timeline_model_init (RpTimelineModel *self)
+{
+  self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->expanded_set = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+RpTimelineModel *
+rp_timeline_model_new (RpCache *cache)
+{
+  RpTimelineModel *self;
+
+  g_return_val_if_fail (RP_IS_CACHE (cache), NULL);
+
+  self = g_object_new (RP_TYPE_TIMELINE_MODEL, NULL);
+  self->cache = g_object_ref (cache);
+
+  return self;
+}
+
+static void
+replace (RpTimelineModel *self,
+         Layout          *layout)
+{
+  guint old_n = rp_timeline_model_get_n_items (G_LIST_MODEL (self));
+  guint new_n;
+
+  g_hash_table_remove_all (self->pages);
+  g_clear_pointer (&self->index, g_array_unref);
+  g_clear_pointer (&self->layout, g_array_unref);
+  g_clear_pointer (&self->day_counts, g_array_unref);
+  g_clear_pointer (&self->header_ordinal, g_array_unref);
+
+  if (layout != NULL)
+    {
+      guint ordinal = 0;
+
+      self->index = g_steal_pointer (&layout->index);
+      self->layout = g_steal_pointer (&layout->layout);
+      self->day_counts = g_steal_pointer (&layout->day_counts);
+      self->header_ordinal = g_array_sized_new (FALSE, TRUE, sizeof (guint), self->layout->len);
+      g_array_set_size (self->header_ordinal, self->layout->len);
+      for (guint i = 0; i < self->layout->len; i++)
+        if (g_array_index (self->layout, gint32, i) < 0)
+          g_array_index (self->header_ordinal, guint, i) = ordinal++;
+
+      if (layout->first_page != NULL)
+        g_hash_table_insert (self->pages, GUINT_TO_POINTER (0),
+                             items_from_events (self, self->index, 0, layout->first_page));
+    }
+
+  new_n = rp_timeline_model_get_n_items (G_LIST_MODEL (self));
+  if (old_n > 0 || new_n > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, new_n);
+}
+
+void
+rp_timeline_model_load_async (RpTimelineModel     *self,
+                              const char          *customer_id,
+                              RpKindMask           kinds,
+                              const char          *channel,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadData *data;
+
+  g_return_if_fail (RP_IS_TIMELINE_MODEL (self));
+  g_return_if_fail (customer_id != NULL);
+
+  data = g_new0 (LoadData, 1);
+  data->customer_id = g_strdup (customer_id);
+  data->channel = g_strdup (channel);
+  data->kinds = kinds;
+  data->generation = ++self->generation;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rp_timeline_model_load_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+gboolean
+rp_timeline_model_load_finish (RpTimelineModel  *self,
+                               GAsyncResult     *result,
+                               GError          **error)
+{
+  LoadData *data;
+  Layout *layout;
+
+  g_return_val_if_fail (RP_IS_TIMELINE_MODEL (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  data = g_task_get_task_data (G_TASK (result));
+  layout = g_task_propagate_pointer (G_TASK (result), error);
+  if (layout == NULL)
+    return FALSE;
+
+  /* A newer load was started meanwhile: its result wins */
+  if (data->generation != self->generation)
+    {
+      layout_free (layout);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Superseded");
+      return FALSE;
+    }
+
+  replace (self, layout);
+  layout_free (layout);
+
+  return TRUE;
+}
+
+void
+rp_timeline_model_clear (RpTimelineModel *self)
+{
+  g_return_if_fail (RP_IS_TIMELINE_MODEL (self));
+
+  self->generation++;
+  g_hash_table_remove_all (self->expanded_set);
+  replace (self, NULL);
+}
+
+guint
+rp_timeline_model_get_n_events (RpTimelineModel *self)
+{
+  g_return_val_if_fail (RP_IS_TIMELINE_MODEL (self), 0);
+
+  return self->index ? self->index->len : 0;
+}
+
+guint
+rp_timeline_model_find_rowid (RpTimelineModel *self,
+                              gint64           rowid)
+{
+  g_return_val_if_fail (RP_IS_TIMELINE_MODEL (self), G_MAXUINT);
+
+  for (guint i = 0; self->layout && i < self->layout->len; i++)
+    {
+      gint32 v = g_array_index (self->layout, gint32, i);
+
+      if (v >= 0 && g_array_index (self->index, RpTimelineEntry, v).rowid == rowid)
+        return i;
+    }
+
+  return G_MAXUINT;
+}

@@ -1,0 +1,764 @@
+/* rp-window.c: the agent window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "rp-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "rp-demo.h"
+#include "rp-doc.h"
+#include "rp-customer-view.h"
+#include "rp-search-row.h"
+#include "rp-window.h"
+
+#define SEARCH_LIMIT 50
+#define DEMO_BATCH 1000
+
+struct _RpWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  RpCache              *cache;
+  GSettings            *settings;
+  GCancellable         *search_cancellable;
+  GCancellable         *cancellable;
+  guint                 search_generation;
+
+  /* Demo seeding: the worker counts, a timeout shows the count */
+  gint                  demo_done;
+  guint                 demo_total;
+  guint                 demo_progress_id;
+
+  GtkStack             *content_stack;
+  RpCustomerView       *customer_view;
+  GtkButton            *demo_button;
+  GtkProgressBar       *demo_progress;
+  GtkStack             *main_stack;
+  GtkMenuButton        *menu_button;
+  GtkListBox           *results_list;
+  GtkStack             *results_stack;
+  GtkSearchEntry       *search_entry;
+};
+
+G_DEFINE_FINAL_TYPE (RpWindow, rp_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CACHE,
+  N_PROPS
+};
+
+enum {
+  SEARCH_FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  char  *query;
+  guint  generation;
+} SearchData;
+
+static void
+search_data_free (SearchData *data)
+{
+  g_free (data->query);
+  g_free (data);
+}
+
+static void
+search_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  SearchData *data = task_data;
+  GError *error = NULL;
+  GPtrArray *hits;
+
+  /* A newer keystroke has already replaced this query */
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  hits = rp_cache_search (RP_CACHE (source_object), data->query, SEARCH_LIMIT, &error);
+  if (hits == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, hits, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+clear_results (RpWindow *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->results_list))))
+    gtk_list_box_remove (self->results_list, child);
+}
+
+static void
+search_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(RpWindow) self = user_data;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GError) error = NULL;
+  SearchData *data = g_task_get_task_data (G_TASK (result));
+  GtkListBoxRow *first;
+
+  hits = g_task_propagate_pointer (G_TASK (result), &error);
+
+  /* Stale: the text changed while this query ran */
+  if (data->generation != self->search_generation ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (hits == NULL)
+    {
+      g_warning ("Search failed: %s", error->message);
+      hits = g_ptr_array_new ();
+    }
+
+  clear_results (self);
+  for (guint i = 0; i < hits->len; i++)
+    gtk_list_box_append (self->results_list, rp_search_row_new (g_ptr_array_index (hits, i)));
+
+  gtk_stack_set_visible_child_name (self->results_stack, hits->len > 0 ? "results" : "empty");
+
+  /* Enter opens the best match; arrows move from there */
+  first = gtk_list_box_get_row_at_index (self->results_list, 0);
+  if (first != NULL)
+    gtk_list_box_select_row (self->results_list, first);
+
+  g_signal_emit (self, signals[SEARCH_FINISHED], 0, hits->len);
+}
+
+static void
+start_search (RpWindow   *self,
+              const char *text)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *query = g_strstrip (g_strdup (text));
+  SearchData *data;
+
+  g_cancellable_cancel (self->search_cancellable);
+  g_clear_object (&self->search_cancellable);
+  self->search_generation++;
+
+  if (query[0] == '\0')
+    {
+      clear_results (self);
+      gtk_stack_set_visible_child_name (self->results_stack, "hint");
+      g_signal_emit (self, signals[SEARCH_FINISHED], 0, 0);
+      return;
+    }
+
+  self->search_cancellable = g_cancellable_new ();
+  data = g_new0 (SearchData, 1);
+  data->query = g_steal_pointer (&query);
+  data->generation = self->search_generation;
+
+  task = g_task_new (self->cache, self->search_cancellable, search_done_cb, g_object_ref (self));
+  g_task_set_source_tag (task, start_search);
+  g_task_set_task_data (task, data, (GDestroyNotify) search_data_free);
+  g_task_run_in_thread (task, search_thread);
+}
+
+static void
+search_text_changed_cb (RpWindow       *self,
+                        GtkSearchEntry *entry)
+{
+  start_search (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+static void
+move_selection (RpWindow *self,
+                int       delta)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->results_list);
+  int index = row ? gtk_list_box_row_get_index (row) + delta : 0;
+  GtkListBoxRow *next;
+
+  if (index < 0)
+    index = 0;
+  next = gtk_list_box_get_row_at_index (self->results_list, index);
+  if (next == NULL)
+    return;
+
+  gtk_list_box_select_row (self->results_list, next);
+  /* Keep the selected row in view while the focus stays in the entry */
+  {
+    GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (self->results_list),
+                                                   GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+    graphene_rect_t bounds;
+
+    if (gtk_widget_compute_bounds (GTK_WIDGET (next), GTK_WIDGET (self->results_list), &bounds))
+      {
+        double top = bounds.origin.y;
+        double bottom = top + bounds.size.height;
+        double value = gtk_adjustment_get_value (adj);
+        double page = gtk_adjustment_get_page_size (adj);
+
+        if (top < value)
+          gtk_adjustment_set_value (adj, top);
+        else if (bottom > value + page)
+          gtk_adjustment_set_value (adj, bottom - page);
+      }
+  }
+}
+
+static gboolean
+search_key_pressed_cb (RpWindow              *self,
+                       guint                  keyval,
+                       guint                  keycode,
+                       GdkModifierType        state,
+                       GtkEventControllerKey *controller)
+{
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
+    return GDK_EVENT_PROPAGATE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      move_selection (self, 1);
+      return GDK_EVENT_STOP;
+
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      move_selection (self, -1);
+      return GDK_EVENT_STOP;
+
+    case GDK_KEY_Page_Down:
+      move_selection (self, 8);
+      return GDK_EVENT_STOP;
+
+    case GDK_KEY_Page_Up:
+      move_selection (self, -8);
+      return GDK_EVENT_STOP;
+
+    default:
+      return GDK_EVENT_PROPAGATE;
+    }
+}
+
+static void
+open_row (RpWindow      *self,
+          GtkListBoxRow *row)
+{
+  if (row == NULL || !RP_IS_SEARCH_ROW (row))
+    return;
+  rp_window_open_customer (self, rp_search_row_get_customer_id (RP_SEARCH_ROW (row)));
+}
+
+static void
+search_activate_cb (RpWindow       *self,
+                    GtkSearchEntry *entry)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->results_list);
+
+  if (row == NULL)
+    row = gtk_list_box_get_row_at_index (self->results_list, 0);
+  open_row (self, row);
+}
+
+static void
+search_stop_cb (RpWindow       *self,
+                GtkSearchEntry *entry)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
+static void
+row_activated_cb (RpWindow      *self,
+                  GtkListBoxRow *row,
+                  GtkListBox    *list)
+{
+  open_row (self, row);
+}
+
+static void
+customer_loaded_cb (RpWindow       *self,
+                    RpCustomerView *view)
+{
+  RpContextCard *card = rp_customer_view_get_card (view);
+  const char *name = rp_context_card_get_name (card);
+  g_autofree char *title = NULL;
+
+  if (name != NULL && *name != '\0')
+    /* Translators: window title, the customer's name then the app name */
+    title = g_strdup_printf (_("%s — Rapport"), name);
+  gtk_window_set_title (GTK_WINDOW (self), title ? title : _("Rapport"));
+}
+
+static void
+focus_search_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  RpWindow *self = RP_WINDOW (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "main") != 0)
+    return;
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+}
+
+/* Demo data */
+
+typedef struct
+{
+  RpCache   *cache;
+  GPtrArray *batch;
+  gint      *done;
+} DemoData;
+
+static gboolean
+apply_batch (DemoData  *data,
+             GError   **error)
+{
+  RpApplyStats stats = { 0 };
+  gboolean ok;
+
+  if (data->batch->len == 0)
+    return TRUE;
+  ok = rp_cache_apply (data->cache, (JsonNode *const *) data->batch->pdata, data->batch->len,
+                       NULL, NULL, NULL, NULL, &stats, error);
+  g_ptr_array_set_size (data->batch, 0);
+  return ok;
+}
+
+static gboolean
+demo_emit (JsonNode  *doc,
+           gpointer   user_data,
+           GError   **error)
+{
+  DemoData *data = user_data;
+  JsonObject *obj = json_node_get_object (doc);
+
+  if (g_strcmp0 (rp_json_string (obj, "type"), "customer") == 0)
+    g_atomic_int_inc (data->done);
+
+  g_ptr_array_add (data->batch, json_node_copy (doc));
+  if (data->batch->len >= DEMO_BATCH)
+    return apply_batch (data, error);
+  return TRUE;
+}
+
+static void
+demo_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  RpWindow *self = source_object;
+  RpDemoOptions options;
+  DemoData data;
+  GError *error = NULL;
+  gboolean ok;
+
+  rp_demo_options_init (&options);
+  data.cache = self->cache;
+  data.batch = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  data.done = &self->demo_done;
+
+  ok = rp_demo_generate (&options, demo_emit, &data, &error) && apply_batch (&data, &error);
+  g_ptr_array_unref (data.batch);
+
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean
+demo_progress_cb (gpointer user_data)
+{
+  RpWindow *self = user_data;
+  double fraction = self->demo_total ? (double) g_atomic_int_get (&self->demo_done) / self->demo_total : 0;
+  g_autofree char *text = g_strdup_printf (_("Creating demo customers… %d%%"),
+                                           (int) (MIN (fraction, 1.0) * 100));
+
+  gtk_progress_bar_set_fraction (self->demo_progress, MIN (fraction, 1.0));
+  gtk_progress_bar_set_text (self->demo_progress, text);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+show_main (RpWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+demo_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  RpWindow *self = RP_WINDOW (object);
+  g_autoptr(GError) error = NULL;
+
+  g_clear_handle_id (&self->demo_progress_id, g_source_remove);
+  gtk_widget_set_visible (GTK_WIDGET (self->demo_progress), FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.load-demo", TRUE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          AdwMessageDialog *dialog;
+
+          g_warning ("Cannot create the demo data: %s", error->message);
+          dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                               _("Cannot Create Demo Data"),
+                                                               error->message));
+          adw_message_dialog_add_response (dialog, "close", _("_Close"));
+          gtk_window_present (GTK_WINDOW (dialog));
+        }
+      return;
+    }
+
+  show_main (self);
+}
+
+static void
+load_demo_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  RpWindow *self = RP_WINDOW (widget);
+  g_autoptr(GTask) task = NULL;
+  RpDemoOptions options;
+
+  rp_demo_options_init (&options);
+  self->demo_total = options.n_customers;
+  g_atomic_int_set (&self->demo_done, 0);
+
+  gtk_widget_action_set_enabled (widget, "win.load-demo", FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->demo_progress), TRUE);
+  demo_progress_cb (self);
+  self->demo_progress_id = g_timeout_add (100, demo_progress_cb, self);
+
+  task = g_task_new (self, self->cancellable, demo_done_cb, NULL);
+  g_task_set_source_tag (task, load_demo_action);
+  g_task_run_in_thread (task, demo_thread);
+}
+
+/* Window state */
+
+static void
+restore_state (RpWindow *self)
+{
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static void
+restore_last_customer (RpWindow *self)
+{
+  g_autofree char *last = NULL;
+
+  if (self->settings == NULL)
+    return;
+
+  last = g_settings_get_string (self->settings, "last-customer");
+  /* The customer may have been erased or merged away since */
+  if (last[0] != '\0' && rp_cache_has_customer (self->cache, last, NULL))
+    rp_window_open_customer (self, last);
+}
+
+static gboolean
+rp_window_close_request (GtkWindow *window)
+{
+  RpWindow *self = RP_WINDOW (window);
+
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_delay (self->settings);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+      g_settings_apply (self->settings);
+    }
+
+  return GTK_WINDOW_CLASS (rp_window_parent_class)->close_request (window);
+}
+
+static GSettings *
+settings_new_if_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  /* Running uninstalled without the compiled schema must not abort */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "dev.rapport.Rapport", TRUE);
+  if (schema == NULL)
+    {
+      g_debug ("GSettings schema not installed; window state is not kept");
+      return NULL;
+    }
+
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+rp_window_constructed (GObject *object)
+{
+  RpWindow *self = (RpWindow *)object;
+
+  G_OBJECT_CLASS (rp_window_parent_class)->constructed (object);
+
+  g_assert (self->cache != NULL);
+
+  rp_customer_view_set_cache (self->customer_view, self->cache);
+  restore_state (self);
+
+  if (rp_cache_count_customers (self->cache) == 0)
+    gtk_stack_set_visible_child_name (self->main_stack, "welcome");
+  else
+    {
+      gtk_stack_set_visible_child_name (self->main_stack, "main");
+      restore_last_customer (self);
+    }
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "main") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->demo_button));
+}
+
+static void
+rp_window_dispose (GObject *object)
+{
+  RpWindow *self = (RpWindow *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->search_cancellable);
+  g_clear_handle_id (&self->demo_progress_id, g_source_remove);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), RP_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (rp_window_parent_class)->dispose (object);
+}
+
+static void
+rp_window_finalize (GObject *object)
+{
+  RpWindow *self = (RpWindow *)object;
+
+  g_clear_object (&self->cache);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->search_cancellable);
+
+  G_OBJECT_CLASS (rp_window_parent_class)->finalize (object);
+}
+
+static void
+rp_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  RpWindow *self = RP_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CACHE:
+      g_value_set_object (value, self->cache);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rp_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  RpWindow *self = RP_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CACHE:
+      self->cache = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rp_window_class_init (RpWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = rp_window_constructed;
+  object_class->dispose = rp_window_dispose;
+  object_class->finalize = rp_window_finalize;
+  object_class->get_property = rp_window_get_property;
+  object_class->set_property = rp_window_set_property;
+
+  window_class->close_request = rp_window_close_request;
+
+  properties[PROP_CACHE] =
+    g_param_spec_object ("cache", NULL, NULL, RP_TYPE_CACHE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Emitted when search results (or the hint) are on screen, with their count */
+  signals[SEARCH_FINISHED] = g_signal_new ("search-finished", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  g_type_ensure (RP_TYPE_CUSTOMER_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/dev/rapport/Rapport/ui/rp-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, customer_view);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, demo_button);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, demo_progress);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, results_list);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, search_entry);
+
+  gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
+  gtk_widget_class_install_action (widget_class, "win.load-demo", NULL, load_demo_action);
+}
+
+static void
+rp_window_init (RpWindow *self)
+{
+  GtkEventController *keys;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->settings = settings_new_if_installed ();
+
+  /* "changed", not "search-changed": results follow every keystroke, and
+   * stale queries are cancelled rather than delayed */
+  g_signal_connect_object (self->search_entry, "changed",
+                           G_CALLBACK (search_text_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->search_entry, "activate",
+                           G_CALLBACK (search_activate_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->search_entry, "stop-search",
+                           G_CALLBACK (search_stop_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->results_list, "row-activated",
+                           G_CALLBACK (row_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->customer_view, "loaded",
+                           G_CALLBACK (customer_loaded_cb), self, G_CONNECT_SWAPPED);
+
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (keys, "key-pressed",
+                           G_CALLBACK (search_key_pressed_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
+
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
+}
+
+RpWindow *
+rp_window_new (GtkApplication *application,
+               RpCache        *cache)
+{
+  return g_object_new (RP_TYPE_WINDOW,
+                       "application", application,
+                       "cache", cache,
+                       NULL);
+}
+
+RpCache *
+rp_window_get_cache (RpWindow *self)
+{
+  g_return_val_if_fail (RP_IS_WINDOW (self), NULL);
+  return self->cache;
+}
+
+void
+rp_window_open_customer (RpWindow   *self,
+                         const char *customer_id)
+{
+  g_return_if_fail (RP_IS_WINDOW (self));
+  g_return_if_fail (customer_id != NULL);
+
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
+  gtk_stack_set_visible_child_name (self->content_stack, "customer");
+  rp_customer_view_load (self->customer_view, customer_id);
+
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "last-customer", customer_id);
+}
+
+void
+rp_window_search (RpWindow   *self,
+                  const char *text)
+{
+  g_return_if_fail (RP_IS_WINDOW (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
+}
+
+GtkSearchEntry *
+rp_window_get_search_entry (RpWindow *self)
+{
+  g_return_val_if_fail (RP_IS_WINDOW (self), NULL);
+  return self->search_entry;
+}
+
+GtkListBox *
+rp_window_get_results_list (RpWindow *self)
+{
+  g_return_val_if_fail (RP_IS_WINDOW (self), NULL);
+  return self->results_list;
+}
+
+RpCustomerView *
+rp_window_get_customer_view (RpWindow *self)
+{
+  g_return_val_if_fail (RP_IS_WINDOW (self), NULL);
+  return self->customer_view;
+}
+
+const char *
+rp_window_get_page (RpWindow *self)
+{
+  g_return_val_if_fail (RP_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+const char *
+rp_window_get_results_page (RpWindow *self)
+{
+  g_return_val_if_fail (RP_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->results_stack);
+}

@@ -1,0 +1,33 @@
+/* rp-window.h: the agent window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "rp-cache.h"
+#include "rp-customer-view.h"
+
+G_BEGIN_DECLS
+
+#define RP_TYPE_WINDOW (rp_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (RpWindow, rp_window, RP, WINDOW, AdwApplicationWindow)
+
+RpWindow       *rp_window_new                (GtkApplication *application,
+                                              RpCache        *cache);
+RpCache        *rp_window_get_cache          (RpWindow       *self);
+void            rp_window_open_customer      (RpWindow       *self,
+                                              const char     *customer_id);
+void            rp_window_search             (RpWindow       *self,
+                                              const char     *text);
+/* For tests and the benchmark */
+GtkSearchEntry *rp_window_get_search_entry   (RpWindow       *self);
+GtkListBox     *rp_window_get_results_list   (RpWindow       *self);
+RpCustomerView *rp_window_get_customer_view  (RpWindow       *self);
+const char     *rp_window_get_page           (RpWindow       *self);
+const char     *rp_window_get_results_page   (RpWindow       *self);
+
+G_END_DECLS
