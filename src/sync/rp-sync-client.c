@@ -492,6 +492,15 @@ client_request_once (RpSyncClient  *self,
       return NULL;
     }
 
+  /* libsoup 3.2 reports a connection reset in the middle of the headers
+   * as a success with an empty body */
+  if (buffer->len == 0)
+    {
+      g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_UNREACHABLE,
+                   _("The connection to %s was lost during a transfer."), self->host);
+      return NULL;
+    }
+
   if (!is_json_content_type (msg))
     {
       set_malformed (error, _("not JSON"));

@@ -1,0 +1,371 @@
+/* rp-sync-test-util.c: a real PouchDB Server per test, and test documents
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "rp-sync-test-util.h"
+
+static char *
+pouchdb_server_path (void)
+{
+  const char *srcdir = g_getenv ("G_TEST_SRCDIR");
+  g_autofree char *root = NULL;
+
+  root = srcdir ? g_build_filename (srcdir, "..", NULL) : g_strdup (".");
+  return g_build_filename (root, "build-aux", "pouchdb", "node_modules", "pouchdb-server",
+                           "bin", "pouchdb-server", NULL);
+}
+
+guint
+rp_test_free_port (void)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, address, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+peer_spawn (RpTestPeer *peer)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server = pouchdb_server_path ();
+  g_autofree char *port = g_strdup_printf ("%u", peer->port);
+  g_autofree char *config = g_build_filename (peer->dir, "config.json", NULL);
+  g_autofree char *root = g_strdup_printf ("%s/", peer->url);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                        | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_cwd (launcher, peer->dir);
+  if (peer->in_memory)
+    peer->process = g_subprocess_launcher_spawn (launcher, &error, "node", server, "--in-memory",
+                                                 "--no-stdout-logs", "--port", port,
+                                                 "--host", "127.0.0.1", "--config", config,
+                                                 NULL);
+  else
+    peer->process = g_subprocess_launcher_spawn (launcher, &error, "node", server,
+                                                 "--dir", peer->dir, "--no-stdout-logs",
+                                                 "--port", port, "--host", "127.0.0.1",
+                                                 "--config", config, NULL);
+  g_assert_no_error (error);
+
+  /* Ready when it answers */
+  for (guint i = 0; i < 600; i++)
+    {
+      g_autoptr(JsonNode) answer = NULL;
+      guint status = 0;
+
+      answer = rp_test_http ("GET", root, NULL, &status);
+      if (status == 200)
+        return;
+      g_usleep (50 * 1000);
+    }
+
+  g_error ("PouchDB Server did not start on port %u", peer->port);
+}
+
+RpTestPeer *
+rp_test_peer_start (gboolean in_memory)
+{
+  g_autofree char *server = pouchdb_server_path ();
+  RpTestPeer *peer;
+
+  if (!g_file_test (server, G_FILE_TEST_EXISTS) || g_find_program_in_path ("node") == NULL)
+    {
+      g_test_skip ("PouchDB Server is not installed (build-aux/run-tests installs it)");
+      return NULL;
+    }
+
+  peer = g_new0 (RpTestPeer, 1);
+  peer->dir = g_dir_make_tmp ("rapport-peer-XXXXXX", NULL);
+  peer->in_memory = in_memory;
+  peer->port = rp_test_free_port ();
+  peer->url = g_strdup_printf ("http://127.0.0.1:%u", peer->port);
+  peer_spawn (peer);
+
+  return peer;
+}
+
+void
+rp_test_peer_kill (RpTestPeer *peer)
+{
+  if (peer->process == NULL)
+    return;
+
+  g_subprocess_force_exit (peer->process);
+  g_subprocess_wait (peer->process, NULL, NULL);
+  g_clear_object (&peer->process);
+}
+
+void
+rp_test_peer_restart (RpTestPeer *peer)
+{
+  rp_test_peer_kill (peer);
+  peer_spawn (peer);
+}
+
+void
+rp_test_peer_free (RpTestPeer *peer)
+{
+  rp_test_peer_kill (peer);
+  rp_test_rm_rf (peer->dir);
+  g_free (peer->dir);
+  g_free (peer->url);
+  g_free (peer);
+}
+
+static SoupSession *
+test_session (void)
+{
+  static GPrivate key = G_PRIVATE_INIT (g_object_unref);
+  SoupSession *session = g_private_get (&key);
+
+  if (session == NULL)
+    {
+      session = soup_session_new_with_options ("timeout", 60, NULL);
+      g_private_set (&key, session);
+    }
+
+  return session;
+}
+
+JsonNode *
+rp_test_http (const char *method,
+              const char *url,
+              const char *body,
+              guint      *out_status)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (msg);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept",
+                                "application/json");
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  answer = soup_session_send_and_read (test_session (), msg, NULL, &error);
+  if (answer == NULL)
+    {
+      *out_status = 0;
+      return NULL;
+    }
+
+  *out_status = soup_message_get_status (msg);
+  return json_from_string (g_bytes_get_data (answer, NULL), NULL);
+}
+
+void
+rp_test_create_db (const char *server,
+                   const char *db)
+{
+  g_autofree char *url = g_strdup_printf ("%s/%s", server, db);
+  g_autoptr(JsonNode) answer = NULL;
+  guint status;
+
+  answer = rp_test_http ("PUT", url, NULL, &status);
+  g_assert_cmpuint (status, ==, 201);
+}
+
+void
+rp_test_bulk_docs (const char *server,
+                   const char *db,
+                   JsonArray  *docs)
+{
+  g_autofree char *url = g_strdup_printf ("%s/%s/_bulk_docs", server, db);
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL;
+  guint status;
+
+  json_object_set_array_member (body, "docs", json_array_ref (docs));
+  json_node_set_object (node, body);
+  text = json_to_string (node, FALSE);
+  answer = rp_test_http ("POST", url, text, &status);
+  g_assert_cmpuint (status, ==, 201);
+}
+
+void
+rp_test_delete_doc (const char *server,
+                    const char *db,
+                    const char *id)
+{
+  g_autofree char *url = g_strdup_printf ("%s/%s/%s", server, db, id);
+  g_autoptr(JsonNode) doc = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *del = NULL;
+  guint status;
+
+  doc = rp_test_http ("GET", url, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  del = g_strdup_printf ("%s?rev=%s", url,
+                         json_object_get_string_member (json_node_get_object (doc), "_rev"));
+  answer = rp_test_http ("DELETE", del, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+}
+
+char *
+rp_test_customer_id (guint index)
+{
+  return g_strdup_printf ("customer:00000000-0000-4000-8000-%012u", index);
+}
+
+void
+rp_test_add_customer (JsonArray  *docs,
+                      guint       index,
+                      const char *family,
+                      guint       n_each)
+{
+  g_autofree char *id = rp_test_customer_id (index);
+  JsonObject *customer = json_object_new ();
+  JsonObject *name = json_object_new ();
+  JsonArray *emails = json_array_new ();
+  g_autofree char *given = g_strdup_printf ("Given%u", index);
+  g_autofree char *email = g_strdup_printf ("%s.%u@example.com", family, index);
+
+  json_object_set_string_member (customer, "_id", id);
+  json_object_set_string_member (customer, "type", "customer");
+  json_object_set_int_member (customer, "schema", 1);
+  json_object_set_string_member (customer, "at", "2024-01-02T03:04:05Z");
+  json_object_set_string_member (name, "family", family);
+  json_object_set_string_member (name, "given", given);
+  json_object_set_object_member (customer, "name", name);
+  json_array_add_string_element (emails, email);
+  json_object_set_array_member (customer, "emails", emails);
+  json_object_set_string_member (customer, "tier", "gold");
+  json_array_add_object_element (docs, customer);
+
+  for (guint i = 0; i < n_each; i++)
+    {
+      JsonObject *order = json_object_new ();
+      JsonObject *interaction = json_object_new ();
+      g_autofree char *order_id = g_strdup_printf ("order:T%u-%u", index, i);
+      g_autofree char *number = g_strdup_printf ("T%u-%u", index, i);
+      g_autofree char *interaction_id = g_strdup_printf ("interaction:00000000-0000-4000-9000-%06u%06u",
+                                                         index, i);
+      g_autofree char *at = g_strdup_printf ("2024-02-%02uT10:00:00Z", 1 + i % 28);
+
+      json_object_set_string_member (order, "_id", order_id);
+      json_object_set_string_member (order, "type", "order");
+      json_object_set_int_member (order, "schema", 1);
+      json_object_set_string_member (order, "at", at);
+      json_object_set_string_member (order, "customer_id", id);
+      json_object_set_string_member (order, "number", number);
+      json_object_set_string_member (order, "channel", "web");
+      json_object_set_string_member (order, "status", "paid");
+      json_object_set_int_member (order, "total", 1200 + i);
+      json_object_set_string_member (order, "currency", "JPY");
+      json_array_add_object_element (docs, order);
+
+      json_object_set_string_member (interaction, "_id", interaction_id);
+      json_object_set_string_member (interaction, "type", "interaction");
+      json_object_set_int_member (interaction, "schema", 1);
+      json_object_set_string_member (interaction, "at", at);
+      json_object_set_string_member (interaction, "customer_id", id);
+      json_object_set_string_member (interaction, "channel", "phone");
+      json_object_set_string_member (interaction, "direction", "inbound");
+      json_object_set_string_member (interaction, "summary", "Asked about delivery");
+      json_object_set_int_member (interaction, "duration_s", 120);
+      json_array_add_object_element (docs, interaction);
+    }
+}
+
+RpCache *
+rp_test_cache_new (char **out_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("rapport-sync-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  RpCache *cache;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "cache.db", NULL);
+  cache = rp_cache_open (path, &error);
+  g_assert_no_error (error);
+
+  *out_dir = g_steal_pointer (&dir);
+  return cache;
+}
+
+gint64
+rp_test_cache_documents (RpCache *cache)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) status = rp_cache_status (cache, &error);
+
+  g_assert_no_error (error);
+  return json_object_get_int_member (status, "documents");
+}
+
+void
+rp_test_wait_for (gboolean *flag)
+{
+  while (!*flag)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+gboolean
+rp_test_file_contains (const char *path,
+                       const char *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  gsize needle_len = strlen (needle);
+
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return FALSE;
+
+  if (len < needle_len)
+    return FALSE;
+  for (gsize i = 0; i + needle_len <= len; i++)
+    if (contents[i] == needle[0] && memcmp (contents + i, needle, needle_len) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+void
+rp_test_rm_rf (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        rp_test_rm_rf (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}
