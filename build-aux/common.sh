@@ -20,6 +20,11 @@ RP_POUCHDB_DIR=$RP_SRCDIR/build-aux/pouchdb
 RP_POUCHDB_VERSION=4.2.0
 
 export DEBIAN_FRONTEND=noninteractive
+# CI runners sometimes start us without HOME; npm and GLib need one.
+if [ -z "${HOME:-}" ]; then
+  HOME=$(getent passwd "$(id -u)" | cut -d: -f6)
+  export HOME=${HOME:-/root}
+fi
 
 # Everything the build, the tests and the demo need on Debian 12.
 RP_PACKAGES=(
