@@ -1,0 +1,555 @@
+/* test-cache.c: the cache, its migrations, the apply path and the folds
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+#include <sys/stat.h>
+#include <sqlite3.h>
+
+#include "rp-cache.h"
+#include "rp-doc.h"
+#include "rp-import.h"
+#include "test-util.h"
+
+typedef struct
+{
+  char    *dir;
+  char    *path;
+  RpCache *cache;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = test_make_dir ();
+  f->path = g_build_filename (f->dir, "profile", "cache.db", NULL);
+  f->cache = rp_cache_open (f->path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->cache);
+  test_remove_dir (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+}
+
+static void
+load_fixture (Fixture *f)
+{
+  g_autofree char *fixture = test_fixture_path ("small.ndjson");
+  g_autoptr(GError) error = NULL;
+  RpApplyStats stats = { 0 };
+
+  /* small.ndjson ends with broken lines on purpose */
+  rp_import_file (f->cache, fixture, NULL, NULL, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.inserted, ==, 20);
+  g_assert_cmpuint (stats.skipped, ==, 4);
+}
+
+static int
+sql_int (const char *path,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int value = -1;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static void
+sql_exec (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+test_permissions (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  struct stat st;
+
+  load_fixture (f);
+
+  g_assert_cmpint (stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  g_assert_cmpint (stat (f->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0077, ==, 0);
+}
+
+static void
+test_reopen (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  int version;
+
+  load_fixture (f);
+  g_clear_object (&f->cache);
+
+  version = sql_int (f->path, "PRAGMA user_version");
+  g_assert_cmpint (version, >=, 1);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA journal_mode = WAL"), ==, 0);
+
+  /* Opening again runs no migration twice and keeps everything */
+  f->cache = rp_cache_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, version);
+  g_assert_cmpint (rp_cache_count_customers (f->cache), ==, 2);
+  doc = rp_cache_get_document (f->cache, "order:JP-2611-004213", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rp_json_int (doc, "total", 0), ==, 12800);
+}
+
+static void
+test_newer_schema (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RpCache) cache = NULL;
+
+  g_clear_object (&f->cache);
+  sql_exec (f->path, "PRAGMA user_version = 999");
+
+  cache = rp_cache_open (f->path, &error);
+  g_assert_null (cache);
+  g_assert_error (error, RP_ERROR, RP_ERROR_NEWER_SCHEMA);
+  g_assert_nonnull (strstr (error->message, "newer"));
+}
+
+static void
+test_not_a_cache (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *junk = g_build_filename (f->dir, "junk.db", NULL);
+  g_autofree char *foreign = g_build_filename (f->dir, "foreign.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RpCache) cache = NULL;
+  char noise[8192];
+
+  for (guint i = 0; i < sizeof noise; i++)
+    noise[i] = (char) (i * 7 + 3);
+  g_assert_true (g_file_set_contents (junk, noise, sizeof noise, NULL));
+
+  cache = rp_cache_open (junk, &error);
+  g_assert_null (cache);
+  g_assert_error (error, RP_ERROR, RP_ERROR_CORRUPT);
+  g_clear_error (&error);
+
+  sql_exec (foreign, "CREATE TABLE invoices (id INTEGER)");
+  cache = rp_cache_open (foreign, &error);
+  g_assert_null (cache);
+  g_assert_error (error, RP_ERROR, RP_ERROR_CORRUPT);
+  g_clear_error (&error);
+
+  cache = rp_cache_open (f->dir, &error);
+  g_assert_null (cache);
+  g_assert_error (error, RP_ERROR, RP_ERROR_IO);
+}
+
+static void
+test_upsert_delete (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  RpApplyStats stats;
+
+  load_fixture (f);
+
+  /* The same body again changes nothing */
+  stats = test_apply (f->cache, "[{\"_id\":\"note:n2\",\"type\":\"note\",\"schema\":1,"
+                                "\"at\":\"2026-11-02T00:00:00Z\",\"customer_id\":\"" C1 "\","
+                                "\"author\":\"kato\",\"body\":\"ordinary note\",\"pinned\":false}]");
+  g_assert_cmpuint (stats.inserted + stats.updated, ==, 0);
+
+  /* A new body replaces the old one and its derived rows */
+  stats = test_apply (f->cache, "[{\"_id\":\"order:JP-2611-004213\",\"type\":\"order\",\"schema\":1,"
+                                "\"at\":\"2026-11-20T05:00:00Z\",\"customer_id\":\"" C1 "\","
+                                "\"number\":\"JP-2611-999999\",\"total\":100,\"currency\":\"JPY\"}]");
+  g_assert_cmpuint (stats.updated, ==, 1);
+  doc = rp_cache_get_document (f->cache, "order:JP-2611-004213", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rp_json_int (doc, "total", 0), ==, 100);
+  hits = rp_cache_search (f->cache, "JP-2611-004213", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_clear_pointer (&hits, g_ptr_array_unref);
+
+  /* A tombstone deletes, and its search key goes with it */
+  stats = test_apply (f->cache, "[{\"_id\":\"order:JP-2611-004213\",\"_rev\":\"2-x\",\"_deleted\":true}]");
+  g_assert_cmpuint (stats.deleted, ==, 1);
+  g_clear_pointer (&doc, json_object_unref);
+  doc = rp_cache_get_document (f->cache, "order:JP-2611-004213", &error);
+  g_assert_error (error, RP_ERROR, RP_ERROR_NOT_FOUND);
+  g_assert_null (doc);
+  g_clear_error (&error);
+  hits = rp_cache_search (f->cache, "JP-2611-999999", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 0);
+}
+
+static void
+test_unknown (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) customer = NULL;
+  g_autoptr(JsonObject) loyalty = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+
+  load_fixture (f);
+
+  /* Unknown fields are kept … */
+  customer = rp_cache_get_document (f->cache, C1, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_object_has_member (customer, "x_unknown_field"));
+
+  /* … unknown types stored but not shown */
+  loyalty = rp_cache_get_document (f->cache, "loyalty:l1", &error);
+  g_assert_no_error (error);
+  events = rp_cache_timeline (f->cache, C1, RP_KIND_ALL, NULL, NULL, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    g_assert_cmpstr (((RpEvent *) g_ptr_array_index (events, i))->id, !=, "loyalty:l1");
+  g_assert_cmpuint (events->len, ==, 14);
+}
+
+static const char *ticket_docs[] = {
+  "{\"_id\":\"ticket:t9\",\"type\":\"ticket\",\"schema\":1,\"at\":\"2026-11-20T00:00:00Z\","
+  "\"customer_id\":\"" C1 "\",\"number\":\"T-900001\",\"subject\":\"s\",\"queue\":\"billing\","
+  "\"priority\":\"normal\",\"status\":\"new\",\"assignee\":null,"
+  "\"resolution_due\":\"2026-11-22T00:00:00Z\"}",
+  "{\"_id\":\"ticket_event:a\",\"type\":\"ticket_event\",\"schema\":1,\"at\":\"2026-11-20T01:00:00Z\","
+  "\"ticket_id\":\"ticket:t9\",\"customer_id\":\"" C1 "\",\"author\":\"kato\","
+  "\"changes\":{\"status\":\"open\",\"assignee\":\"kato\"}}",
+  /* b and c share their time: c wins because its id sorts after b's */
+  "{\"_id\":\"ticket_event:c\",\"type\":\"ticket_event\",\"schema\":1,\"at\":\"2026-11-20T02:00:00Z\","
+  "\"ticket_id\":\"ticket:t9\",\"customer_id\":\"" C1 "\",\"author\":\"sato\","
+  "\"changes\":{\"queue\":\"returns\",\"assignee\":null},\"handoff\":\"c's note\"}",
+  "{\"_id\":\"ticket_event:b\",\"type\":\"ticket_event\",\"schema\":1,\"at\":\"2026-11-20T02:00:00Z\","
+  "\"ticket_id\":\"ticket:t9\",\"customer_id\":\"" C1 "\",\"author\":\"kato\","
+  "\"changes\":{\"queue\":\"technical\",\"priority\":\"high\"},\"handoff\":\"b's note\"}",
+};
+
+static JsonObject *
+folded_ticket_after (const guint *order)
+{
+  g_autofree char *dir = test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, "c.db", NULL);
+  g_autoptr(RpCache) cache = rp_cache_open (path, NULL);
+  g_autoptr(GError) error = NULL;
+  JsonObject *ticket;
+
+  /* One document per batch, so out-of-order arrival really happens */
+  for (guint i = 0; i < G_N_ELEMENTS (ticket_docs); i++)
+    {
+      g_autofree char *array = g_strdup_printf ("[%s]", ticket_docs[order[i]]);
+      test_apply (cache, array);
+    }
+  ticket = rp_cache_get_ticket (cache, "ticket:t9", &error);
+  g_assert_no_error (error);
+  g_clear_object (&cache);
+  test_remove_dir (dir);
+  return ticket;
+}
+
+static void
+test_ticket_fold (void)
+{
+  const guint orders[][4] = {
+    { 0, 1, 2, 3 },
+    { 3, 2, 1, 0 },
+    { 1, 0, 3, 2 },
+    { 2, 3, 0, 1 },
+  };
+
+  for (guint o = 0; o < G_N_ELEMENTS (orders); o++)
+    {
+      g_autoptr(JsonObject) ticket = folded_ticket_after (orders[o]);
+      JsonObject *handoff = json_object_get_object_member (ticket, "latest_handoff");
+
+      g_assert_cmpstr (rp_json_string (ticket, "status"), ==, "open");
+      g_assert_cmpstr (rp_json_string (ticket, "queue"), ==, "returns");
+      g_assert_cmpstr (rp_json_string (ticket, "priority"), ==, "high");
+      g_assert_null (rp_json_string (ticket, "assignee"));
+      g_assert_true (json_object_has_member (ticket, "assignee"));
+      g_assert_cmpstr (rp_json_string (handoff, "note"), ==, "c's note");
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (ticket, "history")), ==, 3);
+    }
+}
+
+static void
+test_ticket_refold_on_delete (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) ticket = NULL;
+  g_autofree char *all = g_strdup_printf ("[%s,%s,%s,%s]", ticket_docs[0], ticket_docs[1],
+                                          ticket_docs[2], ticket_docs[3]);
+
+  test_apply (f->cache, all);
+  test_apply (f->cache, "[{\"_id\":\"ticket_event:c\",\"_deleted\":true}]");
+  ticket = rp_cache_get_ticket (f->cache, "ticket:t9", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (rp_json_string (ticket, "queue"), ==, "technical");
+  g_assert_cmpstr (rp_json_string (ticket, "assignee"), ==, "kato");
+}
+
+static const char *
+consent_state (RpCache    *cache,
+               const char *purpose,
+               JsonObject **card_out)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *card = rp_cache_show (cache, C1, 0, &error);
+  JsonObject *consent;
+
+  g_assert_no_error (error);
+  *card_out = card;
+  consent = json_object_get_object_member (card, "consent");
+  return rp_json_string (json_object_get_object_member (consent, purpose), "state");
+}
+
+static void
+test_consent_fold (Fixture       *f,
+                   gconstpointer  data)
+{
+  JsonObject *card = NULL;
+
+  load_fixture (f);
+
+  /* Out of order: the withdrawal (2026-10) arrived before the grant (2025) */
+  g_assert_cmpstr (consent_state (f->cache, "marketing_email", &card), ==, "withdrawn");
+  g_clear_pointer (&card, json_object_unref);
+  /* A tie on `at`: consent:c4 sorts after consent:c3 */
+  g_assert_cmpstr (consent_state (f->cache, "profiling", &card), ==, "withdrawn");
+  g_clear_pointer (&card, json_object_unref);
+  /* No document: unknown */
+  g_assert_cmpstr (consent_state (f->cache, "marketing_sms", &card), ==, "unknown");
+  g_clear_pointer (&card, json_object_unref);
+
+  /* Deleting the latest brings the one before back */
+  test_apply (f->cache, "[{\"_id\":\"consent:c2\",\"_deleted\":true}]");
+  g_assert_cmpstr (consent_state (f->cache, "marketing_email", &card), ==, "granted");
+  g_clear_pointer (&card, json_object_unref);
+}
+
+static void
+check_no_trace (Fixture    *f,
+                const char *needle)
+{
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+
+  g_assert_false (test_file_contains (f->path, needle));
+  g_assert_false (test_file_contains (wal, needle));
+}
+
+static void
+test_erasure (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(JsonObject) card = NULL;
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  RpApplyStats stats;
+
+  load_fixture (f);
+  g_assert_true (test_file_contains (f->path, "Hanako.Yamada") || test_file_contains (wal, "Hanako.Yamada"));
+
+  stats = test_apply (f->cache, "[{\"_id\":\"erasure:0b1c2d3e-0000-4000-8000-000000000001\","
+                                "\"type\":\"erasure\",\"schema\":1,\"at\":\"2026-11-23T00:00:00Z\","
+                                "\"customer_id\":\"" C1 "\",\"requested_by\":\"dpo\"}]");
+  g_assert_cmpuint (stats.erased, ==, 1);
+
+  /* Gone from every query … */
+  hits = rp_cache_search (f->cache, "山田", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 0);
+  card = rp_cache_show (f->cache, C1, 0, &error);
+  g_assert_error (error, RP_ERROR, RP_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  events = rp_cache_timeline (f->cache, C1, RP_KIND_ALL, NULL, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 0);
+
+  /* … and from the bytes of the file and its WAL */
+  check_no_trace (f, "山田");
+  check_no_trace (f, "やまだ");
+  check_no_trace (f, "Hanako.Yamada");
+  check_no_trace (f, "hanako.yamada");
+  check_no_trace (f, "819012345678");
+  check_no_trace (f, "急須が割れて届いた");
+  check_no_trace (f, "午前中の連絡を希望");
+  check_no_trace (f, "お客様は急須の返品");
+
+  /* The other customer is untouched */
+  g_clear_pointer (&hits, g_ptr_array_unref);
+  hits = rp_cache_search (f->cache, "smith", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 1);
+
+  /* A late document of the erased customer does not bring them back */
+  test_apply (f->cache, "[{\"_id\":\"note:late\",\"type\":\"note\",\"schema\":1,"
+                        "\"at\":\"2026-11-23T01:00:00Z\",\"customer_id\":\"" C1 "\","
+                        "\"body\":\"山田様より電話\"}]");
+  g_clear_pointer (&events, g_ptr_array_unref);
+  events = rp_cache_timeline (f->cache, C1, RP_KIND_ALL, NULL, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 0);
+}
+
+static void
+test_tombstone_erases (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+
+  load_fixture (f);
+  test_apply (f->cache, "[{\"_id\":\"" C2 "\",\"_rev\":\"2-a\",\"_deleted\":true}]");
+  hits = rp_cache_search (f->cache, "john.smith@example.com", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 0);
+  check_no_trace (f, "john.smith");
+  check_no_trace (f, "US-2611-000311");
+}
+
+static void
+collect_skip (const char *id,
+              const char *reason,
+              gpointer    user_data)
+{
+  g_ptr_array_add (user_data, g_strdup_printf ("%s: %s", id, reason));
+}
+
+static void
+test_bad_documents (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) good = NULL;
+  GString *huge = g_string_sized_new (10 * 1024 * 1024 + 64);
+  RpApplyStats stats = { 0 };
+
+  g_string_append (huge, "{\"_id\":\"note:huge\",\"type\":\"note\",\"schema\":1,\"at\":\"2026-11-01T00:00:00Z\","
+                         "\"customer_id\":\"" C1 "\",\"body\":\"");
+  for (guint i = 0; i < 10 * 1024 * 1024; i++)
+    g_string_append_c (huge, 'a' + i % 26);
+  g_string_append (huge, "\"}");
+
+  g_ptr_array_add (nodes, test_parse (huge->str));
+  g_ptr_array_add (nodes, test_parse ("{\"_id\":\"note:num\",\"type\":\"note\",\"schema\":1,"
+                                      "\"at\":\"2026-11-01T00:00:00Z\",\"customer_id\":\"" C1 "\",\"body\":7}"));
+  g_ptr_array_add (nodes, test_parse ("[1,2,3]"));
+  g_ptr_array_add (nodes, test_parse ("{\"type\":\"note\"}"));
+  g_ptr_array_add (nodes, test_parse ("{\"_id\":\"order:1\",\"type\":\"note\",\"at\":\"2026-11-01T00:00:00Z\","
+                                      "\"customer_id\":\"" C1 "\",\"body\":\"x\"}"));
+  g_ptr_array_add (nodes, test_parse ("{\"_id\":\"consent:x\",\"type\":\"consent\",\"at\":\"2026-11-01T00:00:00Z\","
+                                      "\"customer_id\":\"" C1 "\",\"purpose\":\"spam\",\"state\":\"granted\"}"));
+  g_ptr_array_add (nodes, test_parse ("{\"_id\":\"note:ok\",\"type\":\"note\",\"schema\":1,"
+                                      "\"at\":\"2026-11-01T00:00:00Z\",\"customer_id\":\"" C1 "\",\"body\":\"fine\"}"));
+  g_string_free (huge, TRUE);
+
+  g_assert_true (rp_cache_apply (f->cache, (JsonNode *const *) nodes->pdata, nodes->len,
+                                 "db", g_ptr_array_index (nodes, 2), collect_skip, skipped, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.skipped, ==, 6);
+  g_assert_cmpuint (stats.inserted, ==, 1);
+  g_assert_cmpuint (skipped->len, ==, 6);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (skipped, 0), "note:huge: "));
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (skipped, 1), "note:num: "));
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (skipped, 2), "(no _id): "));
+  /* The log line names the document, never its content */
+  for (guint i = 0; i < skipped->len; i++)
+    g_assert_null (strstr (g_ptr_array_index (skipped, i), "abcdefgh"));
+
+  good = rp_cache_get_document (f->cache, "note:ok", &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_checkpoint (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) doc = test_parse ("{\"_id\":\"note:cp\",\"type\":\"note\",\"schema\":1,"
+                                        "\"at\":\"2026-11-01T00:00:00Z\",\"customer_id\":\"" C1 "\","
+                                        "\"body\":\"x\"}");
+  g_autoptr(JsonNode) seq_couch = test_parse ("\"12-g1AAAAFTeJzLYWBg\"");
+  g_autoptr(JsonNode) seq_pouch = test_parse ("[42, {\"node\": \"a\"}]");
+  g_autofree char *seq = NULL;
+  gint64 at = 0;
+
+  seq = rp_cache_get_checkpoint (f->cache, "rapport-tokyo", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (seq);
+
+  g_assert_true (rp_cache_apply (f->cache, &doc, 1, "rapport-tokyo", seq_couch, NULL, NULL, NULL, &error));
+  g_assert_true (rp_cache_apply (f->cache, NULL, 0, "rapport-osaka", seq_pouch, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  seq = rp_cache_get_checkpoint (f->cache, "rapport-tokyo", &at, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (seq, ==, "\"12-g1AAAAFTeJzLYWBg\"");
+  g_assert_cmpint (at, >, 0);
+  g_clear_pointer (&seq, g_free);
+  seq = rp_cache_get_checkpoint (f->cache, "rapport-osaka", NULL, &error);
+  g_assert_cmpstr (seq, ==, "[42,{\"node\":\"a\"}]");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/cache/permissions", test_permissions);
+  ADD ("/cache/reopen", test_reopen);
+  ADD ("/cache/newer-schema", test_newer_schema);
+  ADD ("/cache/not-a-cache", test_not_a_cache);
+  ADD ("/cache/upsert-delete", test_upsert_delete);
+  ADD ("/cache/unknown-fields-and-types", test_unknown);
+  g_test_add_func ("/cache/fold/ticket-any-order", test_ticket_fold);
+  ADD ("/cache/fold/ticket-refold-on-delete", test_ticket_refold_on_delete);
+  ADD ("/cache/fold/consent", test_consent_fold);
+  ADD ("/cache/erasure/no-bytes-left", test_erasure);
+  ADD ("/cache/erasure/customer-tombstone", test_tombstone_erases);
+  ADD ("/cache/bad-documents", test_bad_documents);
+  ADD ("/cache/checkpoint", test_checkpoint);
+
+  return g_test_run ();
+}
