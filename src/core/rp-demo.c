@@ -1033,6 +1033,7 @@ typedef struct
   guint          heavy_stride;
   guint32        ticket_counter;
   guint32        order_counter[N_REGIONS][64];
+  guint32        order_offset[N_REGIONS][64];
   guint64        email_modulus;
   guint64        email_offset;
   guint64        mobile_offset;
@@ -1060,6 +1061,7 @@ typedef struct
   gint64        lifetime_value;
   OrderRef      orders[ORDER_RING];
   guint         n_orders;
+  guint32       notes_used;       /* bit mask over notes_text */
 } Cust;
 
 static JsonObject *
@@ -1228,7 +1230,12 @@ gen_order (Gen    *g,
 
   civil_from_days (days, &y, &m, &d);
   back = CLAMP (g->now_month - (y * 12 + m - 1), 0, 63);
+  /* Numbers look random within their month (as many shops make them), so one
+   * customer's orders are not neighbours; past a million a month they run on
+   * with seven digits, still unique. */
   seq = ++g->order_counter[c->region][back];
+  if (seq < 1000000)
+    seq = (guint32) (((guint64) seq * 387420489 + g->order_offset[c->region][back]) % 1000000);
   g_snprintf (number, sizeof number, "%s-%02d%02d-%06u", regions[c->region].prefix, y % 100, m, seq);
   g_snprintf (id, sizeof id, "order:%s", number);
 
@@ -1534,8 +1541,8 @@ gen_ticket (Gen      *g,
 
       if (u < 35)
         age = rng_range (r, 5 * 60, res);
-      else if (u < 55)
-        age = res - rng_range (r, 0, 90 * 60);
+      else if (u < 60)
+        age = res - rng_range (r, 0, 45 * 60);
       else
         age = rng_range (r, res / 2, res + 5 * DAY);
       at = g->now - MAX (age, 60);
@@ -1550,8 +1557,12 @@ gen_ticket (Gen      *g,
     final = rng_percent (r, 85) ? ST_CLOSED : ST_SOLVED;
   else
     {
-      static const guint w[] = { 14, 34, 18, 28, 6 };
-      final = (int) rng_weighted (r, w, G_N_ELEMENTS (w));
+      /* Open work comes mostly from the recent ones; the rest is mostly done */
+      static const guint recent_w[] = { 14, 34, 18, 28, 6 };
+      static const guint other_w[] = { 2, 8, 6, 70, 14 };
+
+      final = recent ? (int) rng_weighted (r, recent_w, G_N_ELEMENTS (recent_w))
+                     : (int) rng_weighted (r, other_w, G_N_ELEMENTS (other_w));
       if (age < 20 * 60)
         final = ST_NEW;
     }
@@ -1593,8 +1604,16 @@ gen_ticket (Gen      *g,
 
   /* The contact that opened it */
   fill (body, sizeof body, topic->contact[lang], order_phrase (c, at, phrase_buf, sizeof phrase_buf));
-  add_interaction (g, r, c, at, channel, FALSE, assignee, topic->subject[lang], body,
-                   c->unhappy || queue == Q_COMPLAINTS ? '-' : '0', ticket_id);
+  {
+    /* someone answered the call, chat or counter even if nobody owns the ticket yet */
+    const char *answered = assignee;
+
+    if (answered == NULL && (strcmp (channel, "phone") == 0 || strcmp (channel, "chat") == 0 ||
+                             strcmp (channel, "store") == 0))
+      answered = pick_any_agent (g, r, c);
+    add_interaction (g, r, c, at, channel, FALSE, answered, topic->subject[lang], body,
+                     c->unhappy || queue == Q_COMPLAINTS ? '-' : '0', ticket_id);
+  }
 
   if (final == ST_NEW)
     return;
@@ -1815,11 +1834,19 @@ add_note (Gen    *g,
   JsonObject *obj;
   char id[64];
 
+  guint n = G_N_ELEMENTS (notes_text[0]);
+  guint text = rng_below (r, n);
+
+  /* colleagues do not write the same note twice */
+  for (guint i = 0; i < n && (c->notes_used & (1u << text)); i++)
+    text = (text + 1) % n;
+  c->notes_used |= 1u << text;
+
   make_id (r, "note:", id);
   obj = doc_new (id, "note", at);
   json_object_set_string_member (obj, "customer_id", c->id);
   json_object_set_string_member (obj, "author", pick_any_agent (g, r, c));
-  json_object_set_string_member (obj, "body", PICK (r, notes_text[c->lang]));
+  json_object_set_string_member (obj, "body", notes_text[c->lang][text]);
   json_object_set_boolean_member (obj, "pinned", rng_percent (r, 30));
   push (g, obj);
 }
@@ -2031,7 +2058,7 @@ gen_customer (Gen     *g,
       n_orders = 2800 + rng_below (r, 600);
       n_tickets = 160 + rng_below (r, 60);
       n_contacts = 1200 + rng_below (r, 300);
-      n_notes = 25;
+      n_notes = 10;
     }
   else
     {
@@ -2047,7 +2074,7 @@ gen_customer (Gen     *g,
     gen_order (g, r, c, sample_time (g, r, c));
   gen_consents (g, r, c);
   for (guint i = 0; i < n_tickets; i++)
-    gen_ticket (g, r, c, rng_percent (r, 18));
+    gen_ticket (g, r, c, rng_percent (r, c->heavy ? 2 : 25));
   for (guint i = 0; i < n_contacts; i++)
     gen_contact (g, r, c, pick_contact (r), sample_time (g, r, c));
   if (c->unhappy)
@@ -2325,12 +2352,12 @@ rp_demo_generate (const RpDemoOptions  *options,
   gen.n_heavy = n_heavy;
   gen.heavy_stride = n_heavy > 0 ? options->n_customers / n_heavy : 0;
 
-  /* Order numbers continue from some earlier count; e-mail and phone
-   * numbers come from a per-seed bijection of the customer's index. */
+  /* Order numbers, e-mail and phone numbers come from per-seed
+   * bijections, so they are unique without a lookup table. */
   rng_seed (&rng, gen.seed, G_MAXUINT64);
   for (guint i = 0; i < N_REGIONS; i++)
     for (guint j = 0; j < G_N_ELEMENTS (gen.order_counter[i]); j++)
-      gen.order_counter[i][j] = rng_below (&rng, 3000);
+      gen.order_offset[i][j] = rng_below (&rng, 1000000);
   gen.email_modulus = 10000;
   while (gen.email_modulus < (guint64) options->n_customers * 10)
     gen.email_modulus *= 10;
