@@ -70,6 +70,7 @@ typedef struct
   GPtrArray *docs;           /* JsonNode, borrowed from root */
   JsonNode  *last_row_seq;   /* borrowed from root, NULL if no rows */
   gint64     pending;        /* -1 when the server does not say */
+  GPtrArray *customers;      /* customer ids the batch touches */
   gsize      bytes;
   guint      n_rows;
 } Batch;
@@ -78,6 +79,7 @@ static void
 batch_free (Batch *batch)
 {
   g_clear_pointer (&batch->docs, g_ptr_array_unref);
+  g_clear_pointer (&batch->customers, g_ptr_array_unref);
   g_clear_pointer (&batch->root, json_node_unref);
   g_free (batch);
 }
@@ -776,6 +778,24 @@ parse_changes (RpSyncClient  *self,
       g_ptr_array_add (batch->docs, doc);
     }
 
+  /* Here on the fetching thread rather than on the applying one */
+  {
+    g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    GHashTableIter iter;
+    gpointer key;
+
+    for (guint i = 0; i < batch->docs->len; i++)
+      collect_customer_ids (json_node_get_object (g_ptr_array_index (batch->docs, i)), ids);
+
+    batch->customers = g_ptr_array_new_full (g_hash_table_size (ids), g_free);
+    g_hash_table_iter_init (&iter, ids);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      {
+        g_ptr_array_add (batch->customers, key);
+        g_hash_table_iter_steal (&iter);
+      }
+  }
+
   return g_steal_pointer (&batch);
 }
 
@@ -835,10 +855,7 @@ apply_batch (RpSyncClient  *self,
              GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GHashTable) ids = NULL;
   RpApplyStats applied = { 0 };
-  GHashTableIter iter;
-  gpointer key;
 
   if (batch->last_row_seq == NULL)
     return TRUE;
@@ -866,17 +883,7 @@ apply_batch (RpSyncClient  *self,
   if (applied.inserted + applied.updated + applied.deleted + applied.erased > 0)
     stats->changed = TRUE;
 
-  ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (guint i = 0; i < batch->docs->len; i++)
-    collect_customer_ids (json_node_get_object (g_ptr_array_index (batch->docs, i)), ids);
-
-  *out_customers = g_ptr_array_new_with_free_func (g_free);
-  g_hash_table_iter_init (&iter, ids);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      g_ptr_array_add (*out_customers, key);
-      g_hash_table_iter_steal (&iter);
-    }
+  *out_customers = g_steal_pointer (&batch->customers);
 
   return TRUE;
 }
@@ -1024,6 +1031,7 @@ typedef struct
   guint         limit;
   GCancellable *cancellable;
   Batch        *batch;
+  Batch        *to_free;     /* the batch applied before, freed off the applying thread */
   GError       *error;
 } Prefetch;
 
@@ -1032,6 +1040,7 @@ prefetch_thread (gpointer user_data)
 {
   Prefetch *prefetch = user_data;
 
+  g_clear_pointer (&prefetch->to_free, batch_free);
   prefetch->batch = fetch_changes (prefetch->self, prefetch->since, prefetch->limit, FALSE,
                                    prefetch->cancellable, &prefetch->error);
   return NULL;
@@ -1294,6 +1303,7 @@ rp_sync_client_pull (RpSyncClient  *self,
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(JsonObject) info = NULL;
   g_autoptr(Batch) batch = NULL;
+  Batch *applied = NULL;
   gint64 update_seq;
   guint64 done = 0;
   gboolean ok = TRUE;
@@ -1342,6 +1352,7 @@ rp_sync_client_pull (RpSyncClient  *self,
           prefetch.self = self;
           prefetch.since = batch->last_row_seq;
           prefetch.limit = self->limit;
+          prefetch.to_free = g_steal_pointer (&applied);
           prefetch.cancellable = g_cancellable_new ();
           if (cancellable != NULL)
             g_signal_connect_object (cancellable, "cancelled",
@@ -1383,7 +1394,8 @@ rp_sync_client_pull (RpSyncClient  *self,
       if (thread == NULL)
         break;
 
-      g_clear_pointer (&batch, batch_free);
+      g_clear_pointer (&applied, batch_free);
+      applied = g_steal_pointer (&batch);
       if (prefetch.batch == NULL)
         {
           g_propagate_error (error, prefetch.error);
@@ -1393,6 +1405,7 @@ rp_sync_client_pull (RpSyncClient  *self,
       batch = prefetch.batch;
     }
 
+  g_clear_pointer (&applied, batch_free);
   write_local_checkpoint (self, cancellable);
 
   return ok;
