@@ -1665,8 +1665,9 @@ gen_ticket (Gen      *g,
   for (guint i = 0; i < n_steps; i++)
     times[i] = rng_range (r, t + 1, end);
   sort_times (times, n_steps);
-  for (guint i = 1; i < n_steps; i++)
-    times[i] = MAX (times[i], times[i - 1] + 1);
+  /* strictly increasing and before @end; the check above leaves room */
+  for (guint i = n_steps; i-- > 0;)
+    times[i] = MIN (times[i], (i + 1 < n_steps ? times[i + 1] : end) - 1);
 
   for (guint i = 0; i < n_steps; i++)
     {

@@ -429,7 +429,10 @@ test_ticket_dues (void)
       const char *queue = rp_json_string (fold->ticket, "queue");
       gint64 due;
 
-      g_ptr_array_sort (fold->events, compare_events);
+      /* emitted in the order the fold applies them: time, then _id */
+      for (guint i = 1; i < fold->events->len; i++)
+        g_assert_cmpint (compare_events (&g_ptr_array_index (fold->events, i - 1),
+                                         &g_ptr_array_index (fold->events, i)), <, 0);
       for (guint i = 0; i < fold->events->len; i++)
         {
           JsonObject *changes = json_object_get_object_member (g_ptr_array_index (fold->events, i), "changes");
