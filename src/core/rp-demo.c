@@ -936,14 +936,14 @@ romanise (const char *kana)
     }
 
   /* Long vowels as people write them in addresses: Satou -> sato, Yuuki -> yuki,
-   * but Inoue keeps its "ou" because the u starts the next syllable. */
+   * but Inoue and Matsuura keep theirs because the u starts the next syllable. */
   out = g_string_free (s, FALSE);
   q = out;
   for (const char *p = out; *p; p++)
     {
       *q++ = *p;
-      if (((p[0] == 'o' && (p[1] == 'u' || p[1] == 'o')) || (p[0] == 'u' && p[1] == 'u')) &&
-          !is_vowel (p[2]))
+      if ((p[0] == 'o' && (p[1] == 'u' || p[1] == 'o') && !is_vowel (p[2])) ||
+          (p[0] == 'u' && p[1] == 'u' && !(p - out >= 2 && p[-2] == 't' && p[-1] == 's')))
         p++;
     }
   *q = '\0';
