@@ -500,13 +500,12 @@ static const char *
 flag_label (const char *flag)
 {
   static const struct { const char *key; const char *label; } flags[] = {
-    { "churn_risk", N_("Churn risk") },
     { "sla_breached", N_("SLA breached") },
     { "negative_sentiment", N_("Negative sentiment") },
     { "repeat_contact", N_("Repeat contact") },
-    { "open_complaint", N_("Open complaint") },
-    { "vip", N_("VIP") },
-    { "refund_requested", N_("Refund requested") },
+    { "detractor", N_("Detractor") },
+    { "low_csat", N_("Low satisfaction") },
+    { "recent_return", N_("Recent return") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
@@ -560,7 +559,12 @@ fill_flags (RpContextCard *self,
 static void
 rp_context_card_dispose (GObject *object)
 {
+  GtkWidget *child;
+
   gtk_widget_dispose_template (GTK_WIDGET (object), RP_TYPE_CONTEXT_CARD);
+  /* The template's root box is not bound to a field: unparent it too */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))))
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (rp_context_card_parent_class)->dispose (object);
 }

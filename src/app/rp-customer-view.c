@@ -73,6 +73,7 @@ update_timeline_state (RpCustomerView *self)
 
   gtk_label_set_text (self->timeline_heading, heading);
   gtk_stack_set_visible_child_name (self->timeline_stack, n > 0 ? "list" : "empty");
+
 }
 
 static void
@@ -181,9 +182,11 @@ bind_row_cb (GtkSignalListItemFactory *factory,
 {
   RpTimelineItem *item = gtk_list_item_get_item (list_item);
   GtkWidget *row = gtk_list_item_get_child (list_item);
-  gboolean header = rp_timeline_item_is_header (item);
 
-  gtk_list_item_set_activatable (list_item, !header);
+  /* Day headers stay focusable (activating one does nothing): GTK 4.8
+   * gives keyboard focus to a list only through an item that takes it,
+   * and the first item is always a header */
+  gtk_list_item_set_activatable (list_item, TRUE);
   gtk_list_item_set_selectable (list_item, FALSE);
   rp_timeline_row_set_item (RP_TIMELINE_ROW (row), item);
 }
@@ -228,9 +231,13 @@ static void
 rp_customer_view_dispose (GObject *object)
 {
   RpCustomerView *self = (RpCustomerView *)object;
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), RP_TYPE_CUSTOMER_VIEW);
+  /* The template's root box is not bound to a field: unparent it too */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->model);
   g_clear_object (&self->cache);

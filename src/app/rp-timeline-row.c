@@ -258,7 +258,6 @@ add_text (GtkBox     *box,
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   if (css_class)
     gtk_widget_add_css_class (label, css_class);
   gtk_box_append (box, label);
@@ -289,7 +288,6 @@ add_field (GtkBox     *box,
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (row), label);
 
@@ -526,9 +524,13 @@ static void
 rp_timeline_row_dispose (GObject *object)
 {
   RpTimelineRow *self = (RpTimelineRow *)object;
+  GtkWidget *child;
 
   rp_timeline_row_set_item (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), RP_TYPE_TIMELINE_ROW);
+  /* The template's root box is not bound to a field: unparent it too */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (rp_timeline_row_parent_class)->dispose (object);
 }
@@ -563,6 +565,9 @@ static void
 rp_timeline_row_init (RpTimelineRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The row itself takes focus, so Tab enters the timeline and arrows move
+   * between rows; Enter reaches the list item's activation */
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
 }

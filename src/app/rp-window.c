@@ -27,6 +27,7 @@ struct _RpWindow
   GCancellable         *search_cancellable;
   GCancellable         *cancellable;
   guint                 search_generation;
+  guint                 search_idle_id;
 
   /* Demo seeding: the worker counts, a timeout shows the count */
   gint                  demo_done;
@@ -172,11 +173,25 @@ start_search (RpWindow   *self,
   g_task_run_in_thread (task, search_thread);
 }
 
+static gboolean
+search_idle_cb (gpointer user_data)
+{
+  RpWindow *self = user_data;
+
+  self->search_idle_id = 0;
+  start_search (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 search_text_changed_cb (RpWindow       *self,
                         GtkSearchEntry *entry)
 {
-  start_search (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
+  /* Replacing the text changes it twice (deleted, then inserted): search
+   * once for what the entry holds when the main loop next turns */
+  if (self->search_idle_id == 0)
+    self->search_idle_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, search_idle_cb, self, NULL);
 }
 
 static void
@@ -556,6 +571,7 @@ rp_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->search_cancellable);
   g_clear_handle_id (&self->demo_progress_id, g_source_remove);
+  g_clear_handle_id (&self->search_idle_id, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), RP_TYPE_WINDOW);
 

@@ -1,0 +1,490 @@
+/* bench-app.c: how fast the agent window answers, on a big cache
+ *
+ * Measures, under Xvfb with GSK_RENDERER=cairo:
+ *  - keystroke to search results painted,
+ *  - customer selected to context card and first timeline rows painted,
+ *    for a customer with 5 000 events,
+ *  - process start to first frame, against a bare AdwApplicationWindow,
+ *  - resident memory after opening 10 customers.
+ * Prints medians and 99th percentiles; asserts nothing about time.
+ *
+ * Usage: bench-app --cache FILE [--customers N] [--iterations N]
+ * A missing cache is first seeded with N demo customers (default 1 000 000).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "rp-application.h"
+#include "rp-cache.h"
+#include "rp-doc.h"
+#include "rp-customer-view.h"
+#include "rp-demo.h"
+#include "rp-search-row.h"
+#include "rp-window.h"
+
+#define HEAVY_ID  "customer:b0000000-0000-4000-8000-000000005000"
+#define HEAVY_N   5000
+
+static char *cache_path;
+static int iterations = 20;
+static int n_customers = -1;
+static gboolean child_app;
+static gboolean child_bare;
+
+static const GOptionEntry entries[] = {
+  { "cache", 0, 0, G_OPTION_ARG_FILENAME, &cache_path, "Cache to measure on", "FILE" },
+  { "iterations", 0, 0, G_OPTION_ARG_INT, &iterations, "Repetitions of each measurement", "N" },
+  { "customers", 0, 0, G_OPTION_ARG_INT, &n_customers, "Demo customers to seed a missing cache with", "N" },
+  { "child-app", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &child_app, NULL, NULL },
+  { "child-bare", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &child_bare, NULL, NULL },
+  { NULL }
+};
+
+/* Statistics */
+
+static int
+cmp_double (gconstpointer a,
+            gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static void
+report (const char *what,
+        GArray     *samples_ms)
+{
+  double median, p99;
+  guint n = samples_ms->len;
+
+  g_array_sort (samples_ms, cmp_double);
+  median = n % 2 ? g_array_index (samples_ms, double, n / 2)
+                 : (g_array_index (samples_ms, double, n / 2 - 1) + g_array_index (samples_ms, double, n / 2)) / 2;
+  /* Nearest rank */
+  p99 = g_array_index (samples_ms, double, MIN (n - 1, (guint) ((n * 99 + 99) / 100) - 1));
+  printf ("%-48s n=%-5u median=%8.1f ms  p99=%8.1f ms  max=%8.1f ms\n",
+          what, n, median, p99, g_array_index (samples_ms, double, n - 1));
+  fflush (stdout);
+}
+
+/* Waiting */
+
+static void
+set_true (gpointer flag)
+{
+  *(gboolean *) flag = TRUE;
+}
+
+static void
+wait_for (gboolean *flag)
+{
+  while (!*flag)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gpointer       flag)
+{
+  *(gboolean *) flag = TRUE;
+}
+
+static void
+wait_painted (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gboolean painted = FALSE;
+  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
+
+  wait_for (&painted);
+  g_signal_handler_disconnect (clock, id);
+}
+
+static void
+idle_ms (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add_once (ms, set_true, &done);
+  wait_for (&done);
+}
+
+static void
+search_finished_cb (RpWindow *window,
+                    guint     n,
+                    gpointer  flag)
+{
+  *(gboolean *) flag = TRUE;
+}
+
+static void
+loaded_cb (RpCustomerView *view,
+           gpointer        flag)
+{
+  *(gboolean *) flag = TRUE;
+}
+
+typedef struct
+{
+  RpCache   *cache;
+  GPtrArray *batch;
+  guint      customers;
+} Seed;
+
+static gboolean
+seed_flush (Seed    *seed,
+            GError **error)
+{
+  RpApplyStats stats = { 0 };
+  gboolean ok = TRUE;
+
+  if (seed->batch->len > 0)
+    ok = rp_cache_apply (seed->cache, (JsonNode *const *) seed->batch->pdata, seed->batch->len,
+                         NULL, NULL, NULL, NULL, &stats, error);
+  g_ptr_array_set_size (seed->batch, 0);
+  return ok;
+}
+
+static gboolean
+seed_emit (JsonNode  *doc,
+           gpointer   user_data,
+           GError   **error)
+{
+  Seed *seed = user_data;
+
+  if (g_strcmp0 (rp_json_string (json_node_get_object (doc), "type"), "customer") == 0 &&
+      ++seed->customers % 50000 == 0)
+    {
+      printf ("  %u customers\n", seed->customers);
+      fflush (stdout);
+    }
+  g_ptr_array_add (seed->batch, json_node_copy (doc));
+  return seed->batch->len < 5000 || seed_flush (seed, error);
+}
+
+static void
+seed_cache (RpCache *cache)
+{
+  RpDemoOptions options;
+  Seed seed = { cache, g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref), 0 };
+  g_autoptr(GError) error = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+
+  rp_demo_options_init (&options);
+  options.n_customers = n_customers;
+  printf ("seeding %d demo customers\n", n_customers);
+  if (!rp_demo_generate (&options, seed_emit, &seed, &error) || !seed_flush (&seed, &error))
+    g_error ("Cannot seed: %s", error->message);
+  g_ptr_array_unref (seed.batch);
+  printf ("seeded in %.0f s\n", (g_get_monotonic_time () - t0) / 1e6);
+}
+
+/* A customer with HEAVY_N events, the same every run */
+static void
+ensure_heavy_customer (RpCache *cache)
+{
+  g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time ();
+  static const char *types[] = { "interaction", "order", "interaction", "note" };
+  RpApplyStats stats = { 0 };
+
+  if (rp_cache_has_customer (cache, HEAVY_ID, NULL))
+    return;
+
+  for (guint i = 0; i <= HEAVY_N; i++)
+    {
+      g_autofree char *json = NULL;
+      g_autofree char *at = rp_format_timestamp (now - (gint64) i * 5 * G_TIME_SPAN_HOUR);
+
+      if (i == 0)
+        json = g_strdup_printf ("{\"_id\":\"%s\",\"type\":\"customer\",\"schema\":1,\"at\":\"%s\","
+                                "\"name\":{\"family\":\"Benchmark\",\"given\":\"Heavy\"},"
+                                "\"emails\":[\"heavy@example.org\"],\"phones\":[],\"language\":\"en\","
+                                "\"preferred_channel\":\"email\",\"tier\":\"gold\",\"member_since\":\"2015-01-01\","
+                                "\"lifetime_value\":{\"amount\":12345600,\"currency\":\"JPY\"},"
+                                "\"branch\":\"tokyo\",\"tags\":[]}", HEAVY_ID, at);
+      else if (g_str_equal (types[i % 4], "order"))
+        json = g_strdup_printf ("{\"_id\":\"order:BENCH-%06u\",\"type\":\"order\",\"schema\":1,\"at\":\"%s\","
+                                "\"customer_id\":\"%s\",\"number\":\"BENCH-%06u\",\"channel\":\"web\","
+                                "\"status\":\"delivered\",\"currency\":\"JPY\",\"total\":3200,"
+                                "\"items\":[{\"sku\":\"S\",\"name\":\"Tea\",\"quantity\":2,\"unit_price\":1600}]}",
+                                i, at, HEAVY_ID, i);
+      else
+        json = g_strdup_printf ("{\"_id\":\"%s:b0000000-0000-4000-9000-%012u\",\"type\":\"%s\",\"schema\":1,"
+                                "\"at\":\"%s\",\"customer_id\":\"%s\",\"channel\":\"chat\",\"direction\":\"inbound\","
+                                "\"agent\":\"bench\",\"summary\":\"Question %u\",\"body\":\"Body %u\","
+                                "\"author\":\"bench\",\"pinned\":false}",
+                                types[i % 4], i, types[i % 4], at, HEAVY_ID, i, i);
+      g_ptr_array_add (docs, json_from_string (json, NULL));
+    }
+
+  if (!rp_cache_apply (cache, (JsonNode *const *) docs->pdata, docs->len,
+                       NULL, NULL, NULL, NULL, &stats, &error))
+    g_error ("Cannot add the heavy customer: %s", error->message);
+}
+
+static double
+rss_mb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmRSS:");
+  return line ? g_ascii_strtod (line + 6, NULL) / 1024.0 : -1;
+}
+
+/* Child processes for the start-up measurement: print when the first
+ * frame is painted, then leave at once */
+
+static void
+child_painted_cb (GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  printf ("painted\n");
+  fflush (stdout);
+  _exit (0);
+}
+
+static void
+child_realized_cb (GtkWidget *window,
+                   gpointer   user_data)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (child_painted_cb), NULL);
+}
+
+static void
+child_window_added_cb (GtkApplication *app,
+                       GtkWindow      *window,
+                       gpointer        user_data)
+{
+  g_signal_connect (window, "realize", G_CALLBACK (child_realized_cb), NULL);
+}
+
+static void
+bare_activate_cb (GtkApplication *app,
+                  gpointer        user_data)
+{
+  GtkWidget *window = adw_application_window_new (app);
+
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), gtk_label_new ("Rapport"));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static int
+run_child (void)
+{
+  g_autoptr(GtkApplication) app = NULL;
+  char *args[] = { (char *) "bench-app", NULL };
+
+  if (child_app)
+    app = GTK_APPLICATION (rp_application_new ());
+  else
+    {
+      app = GTK_APPLICATION (adw_application_new ("dev.rapport.Rapport.Bare", G_APPLICATION_DEFAULT_FLAGS));
+      g_signal_connect (app, "activate", G_CALLBACK (bare_activate_cb), NULL);
+    }
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (app, "window-added", G_CALLBACK (child_window_added_cb), NULL);
+
+  return g_application_run (G_APPLICATION (app), 1, args);
+}
+
+static double
+spawn_until_painted (const char *self_path,
+                     const char *mode)
+{
+  const char *argv[] = { self_path, mode, NULL };
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autofree char *line = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  double ms;
+
+  proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  if (proc == NULL)
+    g_error ("Cannot start %s: %s", self_path, error->message);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (in, NULL, NULL, &error);
+  ms = (g_get_monotonic_time () - t0) / 1000.0;
+  if (g_strcmp0 (line, "painted") != 0)
+    g_error ("%s %s did not paint", self_path, mode);
+  g_subprocess_wait (proc, NULL, NULL);
+
+  return ms;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const char *queries[] = {
+    "sato", "yamada", "tanaka", "suzuki", "takahashi", "smith", "さとう", "やまだ",
+    "090", "example", "T-10", "nakamura", "kobayashi", "watanabe", "ito",
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) keystroke = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) select_heavy = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) start_app = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) start_bare = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(RpApplication) app = NULL;
+  g_autoptr(RpCache) cache = NULL;
+  g_autofree char *self_path = NULL;
+  RpWindow *window;
+  RpCustomerView *view;
+  gulong search_id, loaded_id;
+  gboolean flag;
+  gint64 t0;
+  double median_app, median_bare;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  if (child_app || child_bare)
+    return run_child ();
+
+  if (n_customers < 0)
+    n_customers = g_getenv ("RAPPORT_BENCH_CUSTOMERS") ? atoi (g_getenv ("RAPPORT_BENCH_CUSTOMERS")) : 1000000;
+
+  if (cache_path == NULL)
+    {
+      g_printerr ("Usage: bench-app --cache FILE [--iterations N]\n");
+      return 1;
+    }
+
+  g_setenv ("RAPPORT_CACHE", cache_path, TRUE);
+  gtk_init ();
+  adw_init ();
+
+  {
+    gboolean fresh = !g_file_test (cache_path, G_FILE_TEST_EXISTS);
+
+    cache = rp_cache_open (cache_path, &error);
+    if (cache == NULL)
+      g_error ("%s", error->message);
+    if (fresh)
+      seed_cache (cache);
+  }
+  ensure_heavy_customer (cache);
+  printf ("cache: %s, %" G_GINT64_FORMAT " customers, renderer %s\n",
+          cache_path, rp_cache_count_customers (cache), g_getenv ("GSK_RENDERER") ?: "default");
+
+  app = rp_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("%s", error->message);
+
+  window = rp_window_new (GTK_APPLICATION (app), cache);
+  view = rp_window_get_customer_view (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_painted (GTK_WIDGET (window));
+
+  /* 1. Keystroke to results painted, one keystroke at a time */
+  search_id = g_signal_connect (window, "search-finished", G_CALLBACK (search_finished_cb), &flag);
+  for (int round = 0; round < MAX (1, iterations / 10); round++)
+    for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+      {
+        const char *query = queries[q];
+        glong len = g_utf8_strlen (query, -1);
+
+        for (glong i = 1; i <= len; i++)
+          {
+            g_autofree char *prefix = g_utf8_substring (query, 0, i);
+
+            flag = FALSE;
+            t0 = g_get_monotonic_time ();
+            rp_window_search (window, prefix);
+            wait_for (&flag);
+            wait_painted (GTK_WIDGET (window));
+            g_array_append_val (keystroke, *(double[]) { (g_get_monotonic_time () - t0) / 1000.0 });
+          }
+
+        /* Remember some customers for the memory measurement */
+        if (others->len < 9)
+          {
+            GtkListBoxRow *row = gtk_list_box_get_row_at_index (rp_window_get_results_list (window), 0);
+            if (row)
+              g_ptr_array_add (others, g_strdup (rp_search_row_get_customer_id (RP_SEARCH_ROW (row))));
+          }
+      }
+  g_signal_handler_disconnect (window, search_id);
+  report ("keystroke to results painted", keystroke);
+
+  /* 2. Selecting a 5 000-event customer, alternating with a small one */
+  loaded_id = g_signal_connect (view, "loaded", G_CALLBACK (loaded_cb), &flag);
+  for (int i = 0; i < iterations; i++)
+    {
+      flag = FALSE;
+      t0 = g_get_monotonic_time ();
+      rp_window_open_customer (window, HEAVY_ID);
+      wait_for (&flag);
+      wait_painted (GTK_WIDGET (window));
+      g_array_append_val (select_heavy, *(double[]) { (g_get_monotonic_time () - t0) / 1000.0 });
+
+      if (others->len > 0)
+        {
+          flag = FALSE;
+          rp_window_open_customer (window, g_ptr_array_index (others, i % others->len));
+          wait_for (&flag);
+          wait_painted (GTK_WIDGET (window));
+        }
+    }
+  report ("select 5000-event customer to card+rows painted", select_heavy);
+
+  /* 3. Memory after ten customers, the heavy one among them */
+  for (guint i = 0; i < others->len; i++)
+    {
+      flag = FALSE;
+      rp_window_open_customer (window, g_ptr_array_index (others, i));
+      wait_for (&flag);
+      wait_painted (GTK_WIDGET (window));
+    }
+  flag = FALSE;
+  rp_window_open_customer (window, HEAVY_ID);
+  wait_for (&flag);
+  wait_painted (GTK_WIDGET (window));
+  g_signal_handler_disconnect (view, loaded_id);
+  idle_ms (1000);
+  printf ("%-48s %.1f MB (%u customers opened)\n", "idle RSS after opening customers",
+          rss_mb (), others->len + 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* 4. Start to first frame, warm: the first run of each is not counted */
+  self_path = g_file_read_link ("/proc/self/exe", NULL);
+  spawn_until_painted (self_path, "--child-app");
+  spawn_until_painted (self_path, "--child-bare");
+  for (int i = 0; i < MAX (5, iterations / 2); i++)
+    {
+      g_array_append_val (start_app, *(double[]) { spawn_until_painted (self_path, "--child-app") });
+      g_array_append_val (start_bare, *(double[]) { spawn_until_painted (self_path, "--child-bare") });
+    }
+  report ("start to first frame, Rapport", start_app);
+  report ("start to first frame, bare AdwApplicationWindow", start_bare);
+  median_app = g_array_index (start_app, double, start_app->len / 2);
+  median_bare = g_array_index (start_bare, double, start_bare->len / 2);
+  printf ("%-48s %.2f\n", "start-up ratio (medians)", median_app / median_bare);
+
+  return 0;
+}
