@@ -204,7 +204,7 @@ fill_consent (RpContextCard *self,
       else if (g_str_equal (state, "withdrawn"))
         icon = "action-unavailable-symbolic";
       else
-        icon = "dialog-question-symbolic";
+        icon = NULL;  /* "Unknown" says it; a question mark read as a glyph error */
 
       /* Translators: a consent chip, "Marketing e-mail: Granted" */
       text = g_strdup_printf (_("%s: %s"), rp_format_purpose (purposes[i]),
