@@ -412,6 +412,7 @@ demo_progress_cb (gpointer user_data)
 static void
 show_main (RpWindow *self)
 {
+  gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), TRUE);
   gtk_stack_set_visible_child_name (self->main_stack, "main");
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
@@ -550,7 +551,11 @@ rp_window_constructed (GObject *object)
   restore_state (self);
 
   if (rp_cache_count_customers (self->cache) == 0)
-    gtk_stack_set_visible_child_name (self->main_stack, "welcome");
+    {
+      /* Nothing to search yet */
+      gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), FALSE);
+      gtk_stack_set_visible_child_name (self->main_stack, "welcome");
+    }
   else
     {
       gtk_stack_set_visible_child_name (self->main_stack, "main");
@@ -727,7 +732,7 @@ rp_window_open_customer (RpWindow   *self,
   g_return_if_fail (RP_IS_WINDOW (self));
   g_return_if_fail (customer_id != NULL);
 
-  gtk_stack_set_visible_child_name (self->main_stack, "main");
+  show_main (self);
   gtk_stack_set_visible_child_name (self->content_stack, "customer");
   rp_customer_view_load (self->customer_view, customer_id);
 

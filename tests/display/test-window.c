@@ -375,7 +375,46 @@ test_welcome (void)
   text = text_of (GTK_WIDGET (window));
   g_assert_nonnull (strstr (text, "Explore with Demo Data"));
   g_assert_true (gtk_widget_has_focus (gtk_window_get_focus (GTK_WINDOW (window))));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (rp_window_get_search_entry (window))));
   screenshot (GTK_WIDGET (window), "welcome.png");
+
+  window_destroy (window);
+}
+
+static void
+page_changed_cb (GObject    *stack,
+                 GParamSpec *pspec,
+                 gpointer    flag)
+{
+  *(gboolean *) flag = TRUE;
+}
+
+static void
+test_welcome_demo (void)
+{
+  g_autoptr(RpCache) cache = open_cache ("demo.db", FALSE);
+  RpWindow *window = window_new (cache);
+  GtkWidget *stack = gtk_widget_get_ancestor (gtk_widget_get_parent (GTK_WIDGET (rp_window_get_customer_view (window))),
+                                              GTK_TYPE_BOX);
+  gboolean changed = FALSE;
+  gulong id;
+
+  g_assert_cmpstr (rp_window_get_page (window), ==, "welcome");
+
+  /* The main stack is the one whose page names are welcome and main */
+  while (stack && !(GTK_IS_STACK (stack) && gtk_stack_get_child_by_name (GTK_STACK (stack), "welcome")))
+    stack = gtk_widget_get_parent (stack);
+  g_assert_nonnull (stack);
+  id = g_signal_connect (stack, "notify::visible-child-name", G_CALLBACK (page_changed_cb), &changed);
+
+  /* The button's action seeds on a worker thread; the window stays live */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.load-demo", NULL));
+  wait_for_flag (&changed);
+  g_signal_handler_disconnect (stack, id);
+
+  g_assert_cmpstr (rp_window_get_page (window), ==, "main");
+  g_assert_cmpint (rp_cache_count_customers (cache), >, 0);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (rp_window_get_search_entry (window))));
 
   window_destroy (window);
 }
@@ -881,6 +920,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/display/welcome", test_welcome);
+  g_test_add_func ("/display/welcome/demo", test_welcome_demo);
   g_test_add_func ("/display/search/select", test_search_select);
   g_test_add_func ("/display/timeline/filters", test_filters);
   g_test_add_func ("/display/timeline/ticket-details", test_ticket_details);
