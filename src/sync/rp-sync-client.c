@@ -819,7 +819,7 @@ fetch_changes (RpSyncClient  *self,
       path = g_strdup_printf ("%s/_changes?feed=longpoll&style=main_only&include_docs=true"
                               "&since=%s&limit=%u&timeout=%u",
                               self->db_path, since_param, limit, self->longpoll_s * 1000);
-      deadline = self->longpoll_s + self->request_s;
+      deadline = self->longpoll_s + MIN (self->request_s, 15);
     }
   else
     {

@@ -451,7 +451,10 @@ ensure_hub (RpSyncManager  *self,
   hub->clients = g_steal_pointer (&clients);
   g_mutex_init (&hub->mutex);
   g_cond_init (&hub->cond);
-  hub->loopback = is_loopback (self->server_url);
+  /* A machine without a default route still reaches its own loopback;
+   * a monitor given by the caller is trusted as it is. */
+  hub->loopback = is_loopback (self->server_url)
+                  && self->monitor == g_network_monitor_get_default ();
   hub->network_up = TRUE;
 
   for (guint i = 0; i < hub->clients->len; i++)
@@ -591,16 +594,16 @@ typedef struct
   guint  index;
 } LiveJob;
 
-/* Waits until @seconds passed, the network came back, retry_now() or stop */
+/* Waits until @seconds passed, or the network came back, retry_now() or
+ * stop happened since @serial was read (so a wake-up is never lost) */
 static void
 hub_wait (Hub    *hub,
-          double  seconds)
+          double  seconds,
+          guint   serial)
 {
   gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-  guint serial;
 
   g_mutex_lock (&hub->mutex);
-  serial = hub->wake_serial;
   while (!hub->stopped && hub->wake_serial == serial)
     if (!g_cond_wait_until (&hub->cond, &hub->mutex, end))
       break;
@@ -633,6 +636,7 @@ live_thread (gpointer data)
       g_autoptr(GError) error = NULL;
       RpSyncStats stats = { 0 };
       gboolean online, ok;
+      guint serial;
 
       g_mutex_lock (&hub->mutex);
       if (hub->stopped)
@@ -641,6 +645,7 @@ live_thread (gpointer data)
           break;
         }
       online = hub->network_up || hub->loopback;
+      serial = hub->wake_serial;
       round = g_cancellable_new ();
       g_ptr_array_index (hub->rounds, job->index) = g_object_ref (round);
       g_mutex_unlock (&hub->mutex);
@@ -648,7 +653,7 @@ live_thread (gpointer data)
       if (!online)
         {
           hub_report (hub, job->index, REPORT_OFFLINE, NULL, NULL);
-          hub_wait (hub, BACKOFF_MAX_S);
+          hub_wait (hub, BACKOFF_MAX_S, serial);
           need_pull = TRUE;
         }
       else
@@ -693,7 +698,7 @@ live_thread (gpointer data)
 
               delay = retry_after > 0 ? retry_after : backoff_delay (failures);
               g_debug ("Retrying %s in %.1f s", rp_sync_client_get_db (client), delay);
-              hub_wait (hub, delay);
+              hub_wait (hub, delay, serial);
             }
         }
 
@@ -1027,6 +1032,23 @@ rp_sync_manager_set_password (RpSyncManager *self,
     memset (self->password, 0, strlen (self->password));
   g_free (self->password);
   self->password = g_strdup (password);
+  config_changed (self);
+}
+
+void
+rp_sync_manager_set_network_monitor (RpSyncManager   *self,
+                                     GNetworkMonitor *monitor)
+{
+  g_return_if_fail (RP_IS_SYNC_MANAGER (self));
+  g_return_if_fail (G_IS_NETWORK_MONITOR (monitor));
+
+  if (self->monitor == monitor)
+    return;
+
+  g_clear_signal_handler (&self->monitor_handler, self->monitor);
+  g_set_object (&self->monitor, monitor);
+  self->monitor_handler = g_signal_connect (self->monitor, "network-changed",
+                                            G_CALLBACK (network_changed_cb), self);
   config_changed (self);
 }
 

@@ -41,6 +41,9 @@ void           rp_sync_manager_set_databases         (RpSyncManager        *self
 /* Not a property: it must not show up in notify or in GSettings bindings */
 void           rp_sync_manager_set_password          (RpSyncManager        *self,
                                                       const char           *password);
+/* GNetworkMonitor's default unless set (tests give their own) */
+void           rp_sync_manager_set_network_monitor   (RpSyncManager        *self,
+                                                      GNetworkMonitor      *monitor);
 void           rp_sync_manager_set_auth              (RpSyncManager        *self,
                                                       RpSyncAuth            auth);
 void           rp_sync_manager_set_batch_size        (RpSyncManager        *self,

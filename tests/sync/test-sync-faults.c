@@ -709,6 +709,162 @@ test_live_retry_after (Fixture *fixture, gconstpointer data)
   g_signal_handlers_disconnect_by_data (manager, &watch);
 }
 
+/* A network monitor the test switches by hand */
+
+#define TEST_TYPE_MONITOR (test_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (TestMonitor, test_monitor, TEST, MONITOR, GObject)
+
+struct _TestMonitor
+{
+  GObject  parent_instance;
+  gboolean available;
+};
+
+enum { MON_PROP_0, MON_PROP_AVAILABLE, MON_PROP_METERED, MON_PROP_CONNECTIVITY };
+
+static void test_monitor_iface_init (GNetworkMonitorInterface *iface);
+static void test_monitor_initable_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestMonitor, test_monitor, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
+                                                      test_monitor_initable_init)
+                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR,
+                                                      test_monitor_iface_init))
+
+static gboolean
+test_monitor_initable_init_fn (GInitable     *initable,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  return TRUE;
+}
+
+static void
+test_monitor_initable_init (GInitableIface *iface)
+{
+  iface->init = test_monitor_initable_init_fn;
+}
+
+static void
+test_monitor_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  TestMonitor *self = TEST_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case MON_PROP_AVAILABLE:
+      g_value_set_boolean (value, self->available);
+      break;
+    case MON_PROP_METERED:
+      g_value_set_boolean (value, FALSE);
+      break;
+    case MON_PROP_CONNECTIVITY:
+      g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL
+                                               : G_NETWORK_CONNECTIVITY_LOCAL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static gboolean
+test_monitor_can_reach (GNetworkMonitor     *monitor,
+                        GSocketConnectable  *connectable,
+                        GCancellable        *cancellable,
+                        GError             **error)
+{
+  return TRUE;
+}
+
+static void
+test_monitor_iface_init (GNetworkMonitorInterface *iface)
+{
+  iface->can_reach = test_monitor_can_reach;
+}
+
+static void
+test_monitor_class_init (TestMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = test_monitor_get_property;
+  g_object_class_override_property (object_class, MON_PROP_AVAILABLE, "network-available");
+  g_object_class_override_property (object_class, MON_PROP_METERED, "network-metered");
+  g_object_class_override_property (object_class, MON_PROP_CONNECTIVITY, "connectivity");
+}
+
+static void
+test_monitor_init (TestMonitor *self)
+{
+}
+
+static void
+test_monitor_set_available (TestMonitor *self,
+                            gboolean     available)
+{
+  self->available = available;
+  g_object_notify (G_OBJECT (self), "network-available");
+  g_signal_emit_by_name (self, "network-changed", available);
+}
+
+typedef struct
+{
+  gboolean offline;
+  gboolean synced;
+} OfflineWatch;
+
+static void
+offline_state_cb (RpSyncManager *manager,
+                  GParamSpec    *pspec,
+                  OfflineWatch  *watch)
+{
+  if (rp_sync_manager_get_state (manager) == RP_SYNC_STATE_OFFLINE)
+    watch->offline = TRUE;
+}
+
+static void
+offline_synced_cb (RpSyncManager *manager,
+                   GParamSpec    *pspec,
+                   OfflineWatch  *watch)
+{
+  watch->synced = TRUE;
+}
+
+/* No network: live sync waits without a request; the network back, it
+ * goes at once instead of at the end of a backoff. */
+static void
+test_offline_pause_resume (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(RpSyncManager) manager = rp_sync_manager_new (fixture->cache);
+  g_autoptr(TestMonitor) monitor = g_object_new (TEST_TYPE_MONITOR, NULL);
+  const char *dbs[] = { "db", NULL };
+  OfflineWatch watch = { 0 };
+
+  rp_sync_manager_set_network_monitor (manager, G_NETWORK_MONITOR (monitor));
+  rp_sync_manager_set_server_url (manager, fixture->url);
+  rp_sync_manager_set_databases (manager, dbs);
+  rp_sync_manager_set_batch_size (manager, BATCH, 0);
+  rp_sync_manager_set_timeouts (manager, 3, 1);
+  g_signal_connect (manager, "notify::state", G_CALLBACK (offline_state_cb), &watch);
+  g_signal_connect (manager, "notify::last-sync", G_CALLBACK (offline_synced_cb), &watch);
+
+  rp_sync_manager_start_live (manager);
+  rp_test_wait_for (&watch.offline);
+  g_assert_cmpuint (fixture->pages, ==, 0);
+  g_assert_cmpint (rp_test_cache_documents (fixture->cache), ==, 0);
+
+  test_monitor_set_available (monitor, TRUE);
+  rp_test_wait_for (&watch.synced);
+  g_assert_cmpint (rp_test_cache_documents (fixture->cache), ==, N_DOCS);
+  g_assert_cmpint (rp_sync_manager_get_state (manager), ==, RP_SYNC_STATE_IDLE);
+
+  rp_sync_manager_stop (manager);
+  g_signal_handlers_disconnect_by_data (manager, &watch);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -737,6 +893,7 @@ main (int    argc,
   ADD ("/sync/faults/tls-untrusted", test_tls);
   ADD ("/sync/faults/bad-document-skipped", test_bad_document);
   ADD ("/sync/faults/live-retry-after", test_live_retry_after);
+  ADD ("/sync/faults/offline-pause-resume", test_offline_pause_resume);
 
 #undef ADD
 
