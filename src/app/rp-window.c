@@ -189,7 +189,10 @@ search_text_changed_cb (RpWindow       *self,
                         GtkSearchEntry *entry)
 {
   /* Replacing the text changes it twice (deleted, then inserted): search
-   * once for what the entry holds when the main loop next turns */
+   * once for what the entry holds when the main loop next turns.  What is
+   * still running for the old text is stale from now on. */
+  self->search_generation++;
+  g_cancellable_cancel (self->search_cancellable);
   if (self->search_idle_id == 0)
     self->search_idle_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, search_idle_cb, self, NULL);
 }

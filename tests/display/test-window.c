@@ -768,6 +768,57 @@ test_keyboard (void)
   window_destroy (window);
 }
 
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+        return GTK_WINDOW (w);
+    }
+  return NULL;
+}
+
+static void
+test_menu_and_state (void)
+{
+  RpWindow *window = window_new (shared_cache ());
+  g_autoptr(GSettings) settings = g_settings_new ("dev.rapport.Rapport");
+  GtkWindow *about, *prefs;
+  GtkShortcutsWindow *overlay;
+
+  /* The shortcuts window comes from gtk/help-overlay.ui by itself */
+  overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  g_assert_nonnull (overlay);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_nonnull (about);
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  gtk_window_destroy (about);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  prefs = find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (prefs);
+  gtk_window_destroy (prefs);
+  gtk_widget_set_visible (GTK_WIDGET (overlay), FALSE);
+
+  /* Closing keeps the size for the next start */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1111, 777);
+  gtk_window_close (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1111);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 777);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
 static void
 test_rapid_keystrokes (void)
 {
@@ -926,6 +977,7 @@ main (int   argc,
   g_test_add_func ("/display/timeline/ticket-details", test_ticket_details);
   g_test_add_func ("/display/keyboard", test_keyboard);
   g_test_add_func ("/display/search/rapid-keystrokes", test_rapid_keystrokes);
+  g_test_add_func ("/display/menu-and-state", test_menu_and_state);
   g_test_add_func ("/display/timeline/long", test_long_timeline);
   g_test_add_func ("/display/dark", test_dark);
   g_test_add_func ("/display/japanese", test_japanese);
