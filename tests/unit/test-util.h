@@ -72,6 +72,12 @@ test_apply (RpCache    *cache,
 static inline char *
 test_fixture_path (const char *name)
 {
+  /* G_TEST_SRCDIR is tests/ under meson, tests/unit/ when run by hand */
+  char *path = g_test_build_filename (G_TEST_DIST, "unit", "fixtures", name, NULL);
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return path;
+  g_free (path);
   return g_test_build_filename (G_TEST_DIST, "fixtures", name, NULL);
 }
 
