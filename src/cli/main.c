@@ -264,7 +264,9 @@ cmd_seed_demo (const char *cache_path,
   state.cache = cache;
   state.batch = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   state.progress.started = g_get_monotonic_time ();
-  if (!rp_demo_generate (&options, seed_emit, &state, &error) || !seed_flush (&state, &error))
+  if (!rp_cache_begin_bulk (cache, &error) ||
+      !rp_demo_generate (&options, seed_emit, &state, &error) || !seed_flush (&state, &error) ||
+      !rp_cache_end_bulk (cache, &error))
     {
       g_ptr_array_unref (state.batch);
       return rp_cli_fail (error);

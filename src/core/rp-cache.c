@@ -52,6 +52,9 @@ struct _RpCache
   sqlite3_stmt *st_get_consent;
   sqlite3_stmt *st_put_consent;
 
+  /* A first load into an empty cache builds most indexes after the fact */
+  gboolean  bulk;
+
   /* … and reads through another, so a long batch never holds up a search */
   GMutex    read_lock;
   sqlite3  *rdb;
@@ -150,6 +153,20 @@ static const char *migrations[] = {
 };
 
 #define RP_CACHE_VERSION ((int) G_N_ELEMENTS (migrations))
+
+/* Indexes only queries need: a first load drops them and builds them once
+ * at the end, which is far cheaper than keeping them sorted row by row.
+ * Lookups the apply path itself makes (ids, ticket events, a document's
+ * keys) keep theirs. */
+static const char *deferred_indexes[][2] = {
+  { "docs_timeline", "docs (cust, at) WHERE cust IS NOT NULL" },
+  { "docs_consent", "docs (cust, purpose, at) WHERE purpose IS NOT NULL" },
+  { "docs_type", "docs (type, at)" },
+  { "search_keys_key", "search_keys (key)" },
+  { "tickets_cust", "tickets (cust)" },
+  { "tickets_queue", "tickets (status, queue)" },
+  { "tickets_assignee", "tickets (assignee, status)" },
+};
 
 enum {
   KEY_NAME = RP_MATCH_NAME,
@@ -527,6 +544,14 @@ rp_cache_open (const char  *path,
       !prepare_statements (self, error))
     return NULL;
 
+  /* A first load that was cut short left its indexes unbuilt */
+  if (query_int (self->wdb, "SELECT count(*) FROM settings WHERE key = 'bulk-load'", NULL) > 0)
+    {
+      self->bulk = TRUE;
+      if (!rp_cache_end_bulk (self, error))
+        return NULL;
+    }
+
   return g_steal_pointer (&self);
 }
 
@@ -657,6 +682,13 @@ add_key (RpCache    *self,
     return rc;
   rowid = sqlite3_last_insert_rowid (self->wdb);
 
+  if (self->bulk)
+    {
+      /* The trigram index is rebuilt from search_keys at the end */
+      g_hash_table_add (seen, g_steal_pointer (&key));
+      return SQLITE_OK;
+    }
+
   sqlite3_bind_int64 (self->st_ins_fts, 1, rowid);
   sqlite3_bind_text (self->st_ins_fts, 2, key, -1, SQLITE_STATIC);
   if ((rc = step_done (self->st_ins_fts)) != SQLITE_OK)
@@ -755,7 +787,7 @@ remove_keys_of_doc (RpCache *self,
   int rc = SQLITE_OK;
 
   sqlite3_bind_int64 (self->st_keys_of_doc, 1, doc);
-  while (sqlite3_step (self->st_keys_of_doc) == SQLITE_ROW)
+  while (!self->bulk && sqlite3_step (self->st_keys_of_doc) == SQLITE_ROW)
     {
       sqlite3_bind_int64 (self->st_del_fts, 1, sqlite3_column_int64 (self->st_keys_of_doc, 0));
       sqlite3_bind_text (self->st_del_fts, 2,
@@ -1187,7 +1219,7 @@ erase_in_transaction (RpCache    *self,
   cid = rp_cache_lookup_cid (self->wdb, customer_id);
   if (cid != 0)
     {
-      for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
+      for (guint i = self->bulk ? 1 : 0; i < G_N_ELEMENTS (statements); i++)
         if ((rc = exec_bound (self->wdb, statements[i], cid)) != SQLITE_OK)
           return rc;
     }
@@ -1779,4 +1811,62 @@ rp_cache_get_checkpoint (RpCache     *self,
   sqlite3_finalize (stmt);
   rp_cache_reader_unlock (self);
   return seq;
+}
+
+gboolean
+rp_cache_begin_bulk (RpCache  *self,
+                     GError  **error)
+{
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (RP_IS_CACHE (self), FALSE);
+
+  g_mutex_lock (&self->write_lock);
+  if (!self->bulk && query_int (self->wdb, "SELECT count(*) FROM (SELECT 1 FROM docs LIMIT 1)", NULL) == 0)
+    {
+      GString *sql = g_string_new ("BEGIN IMMEDIATE;"
+                                   "INSERT OR REPLACE INTO settings (key, value) VALUES ('bulk-load', '1');");
+
+      for (guint i = 0; i < G_N_ELEMENTS (deferred_indexes); i++)
+        g_string_append_printf (sql, "DROP INDEX IF EXISTS %s;", deferred_indexes[i][0]);
+      g_string_append (sql, "COMMIT;");
+      ok = exec_sql (self->wdb, sql->str, error);
+      if (ok)
+        self->bulk = TRUE;
+      else
+        sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
+      g_string_free (sql, TRUE);
+    }
+  g_mutex_unlock (&self->write_lock);
+  return ok;
+}
+
+gboolean
+rp_cache_end_bulk (RpCache  *self,
+                   GError  **error)
+{
+  GString *sql;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (RP_IS_CACHE (self), FALSE);
+
+  g_mutex_lock (&self->write_lock);
+  if (self->bulk)
+    {
+      sql = g_string_new ("BEGIN IMMEDIATE;");
+      for (guint i = 0; i < G_N_ELEMENTS (deferred_indexes); i++)
+        g_string_append_printf (sql, "CREATE INDEX IF NOT EXISTS %s ON %s;",
+                                deferred_indexes[i][0], deferred_indexes[i][1]);
+      g_string_append (sql, "INSERT INTO search_fts (search_fts) VALUES ('rebuild');"
+                            "DELETE FROM settings WHERE key = 'bulk-load';"
+                            "COMMIT;");
+      ok = exec_sql (self->wdb, sql->str, error);
+      if (ok)
+        self->bulk = FALSE;
+      else
+        sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
+      g_string_free (sql, TRUE);
+    }
+  g_mutex_unlock (&self->write_lock);
+  return ok;
 }

@@ -109,6 +109,15 @@ gboolean     rp_cache_apply            (RpCache             *self,
                                         RpApplyStats        *stats,
                                         GError             **error);
 
+/* A first load into an empty cache: most indexes and the search index are
+ * built once at rp_cache_end_bulk() instead of row by row.  Does nothing
+ * on a cache that holds documents.  Queries in between are slow; a load
+ * cut short is finished at the next open. */
+gboolean     rp_cache_begin_bulk       (RpCache             *self,
+                                        GError             **error);
+gboolean     rp_cache_end_bulk         (RpCache             *self,
+                                        GError             **error);
+
 /* Removes every trace of a customer (rows, search keys, folds, outbox
  * items) and makes the bytes unrecoverable from the file and its WAL. */
 gboolean     rp_cache_erase_customer   (RpCache             *self,

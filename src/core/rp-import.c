@@ -314,6 +314,9 @@ rp_import_file (RpCache           *cache,
       return FALSE;
     }
 
+  if (!rp_cache_begin_bulk (cache, error))
+    return FALSE;
+
   scanner_init (&p.scanner, g_mapped_file_get_contents (mapped) ? g_mapped_file_get_contents (mapped) : "",
                 g_mapped_file_get_length (mapped));
   p.full = g_async_queue_new ();
@@ -369,6 +372,10 @@ rp_import_file (RpCache           *cache,
     }
   g_async_queue_unref (p.full);
   g_async_queue_unref (p.empty);
+
+  /* Even after an error: what was loaded gets its indexes */
+  if (!rp_cache_end_bulk (cache, ok ? error : NULL))
+    ok = FALSE;
 
   if (ok && p.scanner.truncated)
     {

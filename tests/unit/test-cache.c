@@ -12,6 +12,8 @@
 #include "rp-import.h"
 #include "test-util.h"
 
+#define C3 "customer:0b1c2d3e-0000-4000-8000-000000000003"
+
 typedef struct
 {
   char    *dir;
@@ -528,6 +530,35 @@ test_checkpoint (Fixture       *f,
   g_assert_cmpstr (seq, ==, "[42,{\"node\":\"a\"}]");
 }
 
+static void
+test_bulk_cut_short (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autofree char *fixture = test_fixture_path ("small.ndjson");
+
+  /* A first load that dies before its indexes are built … */
+  g_assert_true (rp_cache_begin_bulk (f->cache, &error));
+  test_apply (f->cache, "[{\"_id\":\"" C3 "\",\"type\":\"customer\",\"schema\":1,"
+                        "\"at\":\"2020-01-01T00:00:00Z\",\"name\":{\"family\":\"Okada\",\"given\":\"Rin\"}}]");
+  g_clear_object (&f->cache);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'search_keys_key'"), ==, 0);
+
+  /* … is finished at the next open: indexes and substring search are back */
+  f->cache = rp_cache_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'search_keys_key'"), ==, 1);
+  hits = rp_cache_search (f->cache, "kad", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 1);
+
+  /* A cache that holds documents never goes into bulk mode */
+  g_assert_true (rp_cache_begin_bulk (f->cache, &error));
+  g_clear_object (&f->cache);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'search_keys_key'"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -550,6 +581,7 @@ main (int   argc,
   ADD ("/cache/erasure/customer-tombstone", test_tombstone_erases);
   ADD ("/cache/bad-documents", test_bad_documents);
   ADD ("/cache/checkpoint", test_checkpoint);
+  ADD ("/cache/bulk-load-cut-short", test_bulk_cut_short);
 
   return g_test_run ();
 }
