@@ -138,6 +138,19 @@ collect (sqlite3_stmt *stmt,
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+static gboolean
+has_exact_id (GHashTable *best)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, best);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Candidate *) value)->score == SCORE_EXACT_ID)
+      return TRUE;
+  return FALSE;
+}
+
 static int
 search_form (sqlite3    *db,
              const char *form,
@@ -163,8 +176,10 @@ search_form (sqlite3    *db,
   if (rc != SQLITE_OK)
     return rc;
 
-  /* Substrings from the trigram index, which needs three characters */
-  if (g_utf8_strlen (form, -1) >= 3)
+  /* Substrings from the trigram index, which needs three characters.  A
+   * whole order number, e-mail or phone typed in is what the agent wants:
+   * its many common trigrams would only slow the answer down. */
+  if (g_utf8_strlen (form, -1) >= 3 && !has_exact_id (best))
     {
       GString *phrase = g_string_new ("\"");
 
