@@ -146,12 +146,14 @@ progress_print (Progress *progress,
     return;
   progress->last_print = now;
 
+  g_printerr ("\r");
   if (total > 0)
-    g_printerr (_("\r%3d%% · %" G_GUINT64_FORMAT " documents · %.0f/s   "),
-                (int) (100.0 * done / total), docs, elapsed > 0 ? docs / elapsed : 0.0);
+    g_printerr (_("%3d%% · %llu documents · %.0f/s"),
+                (int) (100.0 * done / total), (unsigned long long) docs, elapsed > 0 ? docs / elapsed : 0.0);
   else
-    g_printerr (_("\r%" G_GUINT64_FORMAT " documents · %.0f/s   "), docs,
+    g_printerr (_("%llu documents · %.0f/s"), (unsigned long long) docs,
                 elapsed > 0 ? docs / elapsed : 0.0);
+  g_printerr ("   ");
   if (final)
     g_printerr ("\n");
 }
@@ -162,7 +164,7 @@ skip_cb (const char *doc_id,
          gpointer    user_data)
 {
   if (rp_cli_is_terminal ())
-    g_printerr ("\r");
+    g_printerr ("\n");
   /* Translators: the document id and why it was not loaded */
   g_printerr (_("Skipped %s: %s\n"), doc_id, reason);
 }
@@ -274,9 +276,9 @@ cmd_seed_demo (const char *cache_path,
   g_ptr_array_unref (state.batch);
   progress_print (&state.progress, 0, 0, state.docs, TRUE);
 
-  g_print (g_dngettext (GETTEXT_PACKAGE, "Loaded %" G_GUINT64_FORMAT " demo document into %s\n",
-                        "Loaded %" G_GUINT64_FORMAT " demo documents into %s\n", state.docs),
-           state.docs, rp_cache_get_path (cache));
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Loaded %llu demo document into %s\n",
+                        "Loaded %llu demo documents into %s\n", state.docs),
+           (unsigned long long) state.docs, rp_cache_get_path (cache));
   return RP_EXIT_OK;
 }
 
@@ -750,9 +752,9 @@ cmd_status (const char *cache_path,
     }
 
   g_print (_("Cache: %s\n"), rp_json_string (status_obj, "cache"));
-  g_print (_("Customers: %" G_GINT64_FORMAT "\n"), rp_json_int (status_obj, "customers", 0));
-  g_print (_("Documents: %" G_GINT64_FORMAT "\n"), rp_json_int (status_obj, "documents", 0));
-  g_print (_("Changes waiting to be sent: %" G_GINT64_FORMAT "\n"), rp_json_int (status_obj, "outbox_pending", 0));
+  g_print (_("Customers: %lld\n"), (long long) rp_json_int (status_obj, "customers", 0));
+  g_print (_("Documents: %lld\n"), (long long) rp_json_int (status_obj, "documents", 0));
+  g_print (_("Changes waiting to be sent: %lld\n"), (long long) rp_json_int (status_obj, "outbox_pending", 0));
   {
     JsonObject *syncs = json_object_get_object_member (status_obj, "last_sync");
     g_autoptr(GList) dbs = json_object_get_members (syncs);

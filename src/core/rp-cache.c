@@ -200,7 +200,8 @@ rp_cache_set_error (GError    **error,
     {
     case SQLITE_FULL:
       code = RP_ERROR_FULL;
-      g_set_error (error, RP_ERROR, code, _("The disk is full: %s could not be saved"), what);
+      /* Translators: the first %s is what failed, e.g. “Could not save the documents” */
+      g_set_error (error, RP_ERROR, code, _("%s: the disk is full"), what);
       return FALSE;
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
@@ -223,7 +224,7 @@ rp_cache_set_error (GError    **error,
       code = RP_ERROR_FAILED;
     }
 
-  g_set_error (error, RP_ERROR, code, _("Could not %s: %s"), what, msg);
+  g_set_error (error, RP_ERROR, code, "%s: %s", what, msg);
   return FALSE;
 }
 
@@ -237,7 +238,7 @@ rp_cache_prepare (sqlite3     *db,
 
   if (rc != SQLITE_OK)
     {
-      rp_cache_set_error (error, db, rc, _("read the cache"));
+      rp_cache_set_error (error, db, rc, _("Could not read the cache"));
       return NULL;
     }
   return stmt;
@@ -251,7 +252,7 @@ exec_sql (sqlite3     *db,
   int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
 
   if (rc != SQLITE_OK)
-    return rp_cache_set_error (error, db, rc, _("update the cache"));
+    return rp_cache_set_error (error, db, rc, _("Could not update the cache"));
   return TRUE;
 }
 
@@ -336,7 +337,7 @@ open_connection (const char  *path,
   rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
-      rp_cache_set_error (error, db, rc, _("open the cache"));
+      rp_cache_set_error (error, db, rc, _("Could not open the cache"));
       sqlite3_close (db);
       return NULL;
     }
@@ -377,7 +378,7 @@ migrate (sqlite3     *db,
   int app_id;
 
   if (rc != SQLITE_OK)
-    return rp_cache_set_error (error, db, rc, _("read the cache"));
+    return rp_cache_set_error (error, db, rc, _("Could not read the cache"));
 
   app_id = query_int (db, "PRAGMA application_id", &rc);
 
@@ -393,7 +394,7 @@ migrate (sqlite3     *db,
     {
       int tables = query_int (db, "SELECT count(*) FROM sqlite_master", &rc);
       if (rc != SQLITE_OK)
-        return rp_cache_set_error (error, db, rc, _("read the cache"));
+        return rp_cache_set_error (error, db, rc, _("Could not read the cache"));
       if (tables > 0 && app_id != RP_APPLICATION_ID)
         {
           g_set_error (error, RP_ERROR, RP_ERROR_CORRUPT,
@@ -1720,7 +1721,7 @@ rp_cache_apply (RpCache       *self,
 
   if (rc != SQLITE_OK)
     {
-      rp_cache_set_error (error, self->wdb, rc, _("save the documents"));
+      rp_cache_set_error (error, self->wdb, rc, _("Could not save the documents"));
       sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
       apply_ctx_clear (&ctx);
       g_mutex_unlock (&self->write_lock);
@@ -1807,7 +1808,7 @@ rp_cache_get_checkpoint (RpCache     *self,
         rc = SQLITE_OK;
     }
   if (rc != SQLITE_OK)
-    rp_cache_set_error (error, rdb, rc, _("read the cache"));
+    rp_cache_set_error (error, rdb, rc, _("Could not read the cache"));
   sqlite3_finalize (stmt);
   rp_cache_reader_unlock (self);
   return seq;

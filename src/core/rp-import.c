@@ -380,8 +380,8 @@ rp_import_file (RpCache           *cache,
   if (ok && p.scanner.truncated)
     {
       g_set_error (error, RP_ERROR, RP_ERROR_INVALID,
-                   _("%s ends in the middle of a document (at byte %" G_GSIZE_FORMAT "); what came before was loaded"),
-                   path, p.scanner.len);
+                   _("%s ends in the middle of a document (at byte %lu); what came before was loaded"),
+                   path, (unsigned long) p.scanner.len);
       return FALSE;
     }
 

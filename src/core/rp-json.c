@@ -34,8 +34,8 @@ fail (Reader     *r,
 {
   if (r->error && *r->error == NULL)
     g_set_error (r->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                 _("Invalid JSON at byte %" G_GSIZE_FORMAT ": %s"),
-                 (gsize) (r->p - r->start), what);
+                 _("Invalid JSON at byte %lu: %s"),
+                 (unsigned long) (r->p - r->start), what);
   return FALSE;
 }
 

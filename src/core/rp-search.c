@@ -279,7 +279,7 @@ rp_cache_search (RpCache     *self,
     rc = search_form (db, digits, want, best);
   if (rc != SQLITE_OK)
     {
-      rp_cache_set_error (error, db, rc, _("search the cache"));
+      rp_cache_set_error (error, db, rc, _("Could not search the cache"));
       rp_cache_reader_unlock (self);
       return NULL;
     }

@@ -463,7 +463,7 @@ rp_cache_show (RpCache     *self,
       sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
       rp_cache_reader_unlock (self);
       if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        rp_cache_set_error (error, NULL, rc, _("read the cache"));
+        rp_cache_set_error (error, NULL, rc, _("Could not read the cache"));
       else
         g_set_error (error, RP_ERROR, RP_ERROR_NOT_FOUND, _("No customer %s in the cache"), customer_id);
       return NULL;

@@ -137,7 +137,7 @@ rp_cache_timeline (RpCache        *self,
 
   if (rc != SQLITE_OK)
     {
-      rp_cache_set_error (error, db, rc, _("read the timeline"));
+      rp_cache_set_error (error, db, rc, _("Could not read the timeline"));
       rp_cache_reader_unlock (self);
       return NULL;
     }
@@ -193,7 +193,7 @@ rp_cache_timeline_index (RpCache     *self,
 
   if (rc != SQLITE_OK)
     {
-      rp_cache_set_error (error, NULL, rc, _("read the timeline"));
+      rp_cache_set_error (error, NULL, rc, _("Could not read the timeline"));
       return NULL;
     }
   return g_steal_pointer (&entries);
@@ -232,7 +232,7 @@ rp_cache_get_events (RpCache       *self,
 
   if (rc != SQLITE_OK)
     {
-      rp_cache_set_error (error, db, rc, _("read the timeline"));
+      rp_cache_set_error (error, db, rc, _("Could not read the timeline"));
       rp_cache_reader_unlock (self);
       return NULL;
     }
@@ -266,7 +266,7 @@ rp_cache_get_event (RpCache     *self,
   rp_cache_reader_unlock (self);
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    rp_cache_set_error (error, NULL, rc, _("read the timeline"));
+    rp_cache_set_error (error, NULL, rc, _("Could not read the timeline"));
   else if (event == NULL)
     g_set_error (error, RP_ERROR, RP_ERROR_NOT_FOUND, _("No document %s in the cache"), doc_id);
   return event;
@@ -313,7 +313,7 @@ rp_cache_get_document (RpCache     *self,
   rp_cache_reader_unlock (self);
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    rp_cache_set_error (error, NULL, rc, _("read the cache"));
+    rp_cache_set_error (error, NULL, rc, _("Could not read the cache"));
   else if (doc == NULL)
     g_set_error (error, RP_ERROR, RP_ERROR_NOT_FOUND, _("No document %s in the cache"), doc_id);
   return doc;
