@@ -171,3 +171,11 @@ rp_secret_free (char *password)
 {
   secret_password_free (password);
 }
+
+/* Drops the connection to the Secret Service (at exit, and in tests that
+ * take their private bus down) */
+void
+rp_secret_disconnect (void)
+{
+  secret_service_disconnect ();
+}

@@ -36,5 +36,6 @@ void      rp_secret_clear_async   (const char           *server,
 gboolean  rp_secret_clear_finish  (GAsyncResult         *result,
                                    GError              **error);
 void      rp_secret_free          (char                 *password);
+void      rp_secret_disconnect    (void);
 
 G_END_DECLS

@@ -129,8 +129,13 @@ def run_curl(url, n_docs, batch, pages_dir):
             f.write('output = "%s"\n' % os.path.join(pages_dir, "since-%d.json" % since))
             f.write('header = "Accept: application/json"\n')
     started = time.monotonic()
-    subprocess.run(["curl", "-s", "-f", "-K", config], check=True)
-    return time.monotonic() - started
+    out = subprocess.run(["curl", "-s", "-K", config, "-w", "%{http_code} %{url_effective}\\n"],
+                         check=True, capture_output=True, text=True).stdout
+    seconds = time.monotonic() - started
+    failed = [line for line in out.splitlines() if not line.startswith("200 ")]
+    if failed:
+        raise RuntimeError("curl: %d pages failed, first: %s" % (len(failed), failed[0]))
+    return seconds
 
 
 def run_replicator(url, batch):
