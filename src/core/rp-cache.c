@@ -150,6 +150,10 @@ static const char *migrations[] = {
   "  error TEXT"
   ");"
   "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;",
+
+  /* 2: what the desktop already told its user about, so nothing notifies
+   * twice across restarts */
+  "CREATE TABLE notified (key TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 #define RP_CACHE_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -1870,4 +1874,37 @@ rp_cache_end_bulk (RpCache  *self,
     }
   g_mutex_unlock (&self->write_lock);
   return ok;
+}
+
+gboolean
+rp_cache_mark_notified (RpCache     *self,
+                        const char  *key,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean fresh = FALSE;
+  int rc;
+
+  g_return_val_if_fail (RP_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  g_mutex_lock (&self->write_lock);
+  rc = sqlite3_prepare_v2 (self->wdb, "INSERT OR IGNORE INTO notified (key, at) VALUES (?1, ?2)",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_DONE)
+        {
+          fresh = sqlite3_changes (self->wdb) > 0;
+          rc = SQLITE_OK;
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    rp_cache_set_error (error, self->wdb, rc, _("Could not update the cache"));
+  g_mutex_unlock (&self->write_lock);
+  return fresh;
 }

@@ -124,6 +124,13 @@ gboolean     rp_cache_erase_customer   (RpCache             *self,
                                         const char          *customer_id,
                                         GError             **error);
 
+/* Records that the user was told about @key (a notification's identity,
+ * e.g. "assigned:ticket:…"); FALSE when they already were, so the same
+ * event never notifies twice, across restarts too */
+gboolean     rp_cache_mark_notified    (RpCache             *self,
+                                        const char          *key,
+                                        GError             **error);
+
 /* Checkpoints: the opaque `seq` JSON text as the server gave it, or NULL */
 char        *rp_cache_get_checkpoint   (RpCache             *self,
                                         const char          *db,

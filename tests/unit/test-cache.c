@@ -559,6 +559,24 @@ test_bulk_cut_short (Fixture       *f,
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'search_keys_key'"), ==, 1);
 }
 
+static void
+test_notified (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (rp_cache_mark_notified (f->cache, "assigned:ticket:t1", &error));
+  g_assert_false (rp_cache_mark_notified (f->cache, "assigned:ticket:t1", &error));
+  g_assert_true (rp_cache_mark_notified (f->cache, "breach:ticket:t1", &error));
+
+  /* Across a restart too */
+  g_clear_object (&f->cache);
+  f->cache = rp_cache_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_false (rp_cache_mark_notified (f->cache, "assigned:ticket:t1", &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -582,6 +600,7 @@ main (int   argc,
   ADD ("/cache/bad-documents", test_bad_documents);
   ADD ("/cache/checkpoint", test_checkpoint);
   ADD ("/cache/bulk-load-cut-short", test_bulk_cut_short);
+  ADD ("/cache/notified-once", test_notified);
 
   return g_test_run ();
 }
