@@ -21,6 +21,9 @@
 #ifdef RP_HAVE_SYNC
 # include "rp-cli-sync.h"
 #endif
+#ifdef RP_HAVE_QUEUES
+# include "rp-cli-queues.h"
+#endif
 
 /* Shared helpers */
 
@@ -783,6 +786,8 @@ typedef struct
 } Command;
 
 static int cmd_sync (const char *cache_path, int argc, char **argv);
+static int cmd_queues (const char *cache_path, int argc, char **argv);
+static int cmd_push_file (const char *cache_path, int argc, char **argv);
 
 static const Command commands[] = {
   { "seed-demo", cmd_seed_demo, N_("Fill the cache with realistic demo data") },
@@ -791,6 +796,8 @@ static const Command commands[] = {
   { "show", cmd_show, N_("Show a customer's context card") },
   { "timeline", cmd_timeline, N_("Show a customer's timeline") },
   { "sync", cmd_sync, N_("Sync with a CouchDB-protocol server") },
+  { "push-file", cmd_push_file, N_("Load a document file into a server database") },
+  { "queues", cmd_queues, N_("Show queues, SLA clocks and agent load") },
   { "status", cmd_status, N_("Show what the cache holds") },
 };
 
@@ -808,6 +815,37 @@ cmd_sync (const char *cache_path,
   return rp_cli_sync (cache, argc, argv);
 #else
   g_printerr (_("rapportctl: this build has no sync support\n"));
+  return RP_EXIT_FAILURE;
+#endif
+}
+
+static int
+cmd_push_file (const char *cache_path,
+               int         argc,
+               char      **argv)
+{
+#ifdef RP_HAVE_SYNC
+  return rp_cli_push_file (argc, argv);
+#else
+  g_printerr (_("rapportctl: this build has no sync support\n"));
+  return RP_EXIT_FAILURE;
+#endif
+}
+
+static int
+cmd_queues (const char *cache_path,
+            int         argc,
+            char      **argv)
+{
+#ifdef RP_HAVE_QUEUES
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RpCache) cache = NULL;
+
+  if (!(cache = open_cache (cache_path, &error)))
+    return rp_cli_fail (error);
+  return rp_cli_queues (cache, argc, argv);
+#else
+  g_printerr (_("rapportctl: this build has no queue support\n"));
   return RP_EXIT_FAILURE;
 #endif
 }
