@@ -1597,6 +1597,9 @@ apply_node (RpCache      *self,
       return rc;
     }
 
+  /* Revisions mean nothing to a client that never edits; without them a
+   * document pulled back after its own push is the same bytes */
+  json_object_remove_member (doc, "_rev");
   body = rp_json_canonical (node, &len);
   if (len > RP_DOC_MAX_BYTES)
     {
@@ -1907,4 +1910,346 @@ rp_cache_mark_notified (RpCache     *self,
     rp_cache_set_error (error, self->wdb, rc, _("Could not update the cache"));
   g_mutex_unlock (&self->write_lock);
   return fresh;
+}
+
+/* The outbox */
+
+static char *
+revision_of (const char *body,
+             gsize       len)
+{
+  g_autofree char *md5 = g_compute_checksum_for_data (G_CHECKSUM_MD5, (const guchar *) body, len);
+  return g_strconcat ("1-", md5, NULL);
+}
+
+gboolean
+rp_cache_create (RpCache        *self,
+                 JsonNode *const *docs,
+                 guint           n_docs,
+                 const char     *db,
+                 RpApplyStats   *stats,
+                 GError        **error)
+{
+  RpApplyStats local_stats = { 0 };
+  RpApplyStats batch = { 0 };
+  sqlite3_stmt *stmt = NULL;
+  ApplyCtx ctx;
+  int rc;
+
+  g_return_val_if_fail (RP_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (docs != NULL && n_docs > 0, FALSE);
+
+  if (stats == NULL)
+    stats = &local_stats;
+
+  /* Refuse rather than skip: the agent must hear what is wrong */
+  for (guint i = 0; i < n_docs; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      JsonObject *doc;
+
+      if (!JSON_NODE_HOLDS_OBJECT (docs[i]))
+        {
+          g_set_error_literal (error, RP_ERROR, RP_ERROR_INVALID, _("not a JSON object"));
+          return FALSE;
+        }
+      doc = json_node_get_object (docs[i]);
+      json_object_remove_member (doc, "_rev");
+      if (!rp_doc_validate (doc, NULL, &local_error) || rp_json_bool (doc, "_deleted"))
+        {
+          g_set_error (error, RP_ERROR, RP_ERROR_INVALID, _("Could not save %s: %s"),
+                       rp_json_string (doc, "_id") ? rp_json_string (doc, "_id") : "?",
+                       local_error ? local_error->message : _("deletions cannot be created"));
+          return FALSE;
+        }
+    }
+
+  g_mutex_lock (&self->write_lock);
+  apply_ctx_init (&ctx);
+
+  rc = sqlite3_exec (self->wdb, "PRAGMA synchronous = FULL; BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (self->wdb,
+                             "INSERT INTO outbox (doc_id, cust, db, body, rev, created)"
+                             " VALUES (?1, (SELECT cid FROM customers WHERE id = ?2), ?3, ?4, ?5, ?6)",
+                             -1, &stmt, NULL);
+  for (guint i = 0; rc == SQLITE_OK && i < n_docs; i++)
+    {
+      JsonObject *doc = json_node_get_object (docs[i]);
+      RpDocType type = rp_doc_type_from_string (rp_json_string (doc, "type"));
+      g_autofree char *body = NULL;
+      g_autofree char *rev = NULL;
+      gsize len;
+      guint skipped = batch.skipped;
+
+      rc = apply_node (self, &ctx, docs[i], NULL, NULL, &batch);
+      if (rc == SQLITE_OK && batch.skipped != skipped)
+        rc = SQLITE_CONSTRAINT;
+      if (rc != SQLITE_OK)
+        break;
+
+      body = rp_json_canonical (docs[i], &len);
+      rev = revision_of (body, len);
+      sqlite3_bind_text (stmt, 1, rp_json_string (doc, "_id"), -1, SQLITE_STATIC);
+      bind_text_or_null (stmt, 2, rp_doc_customer_id (doc, type));
+      bind_text_or_null (stmt, 3, db);
+      sqlite3_bind_text (stmt, 4, body, len, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, rev, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 6, g_get_real_time ());
+      rc = step_done (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_OK)
+    rc = fold_dirty (self, &ctx);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (self->wdb, "COMMIT", NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      if (rc == SQLITE_CONSTRAINT)
+        g_set_error_literal (error, RP_ERROR, RP_ERROR_INVALID,
+                             _("Could not save: a document with this id exists already"));
+      else
+        rp_cache_set_error (error, self->wdb, rc, _("Could not save your change"));
+      sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
+    }
+  sqlite3_exec (self->wdb, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      stats->inserted += batch.inserted;
+      stats->updated += batch.updated;
+      if (stats->touched != NULL)
+        {
+          GHashTableIter iter;
+          gpointer key;
+
+          g_hash_table_iter_init (&iter, ctx.touched);
+          while (g_hash_table_iter_next (&iter, &key, NULL))
+            g_ptr_array_add (stats->touched, g_strdup (key));
+        }
+    }
+
+  apply_ctx_clear (&ctx);
+  g_mutex_unlock (&self->write_lock);
+  return rc == SQLITE_OK;
+}
+
+void
+rp_outbox_item_free (RpOutboxItem *item)
+{
+  if (item == NULL)
+    return;
+  g_free (item->doc_id);
+  g_free (item->db);
+  g_free (item->body);
+  g_free (item->rev);
+  g_free (item->state);
+  g_free (item->error);
+  g_free (item);
+}
+
+GPtrArray *
+rp_cache_outbox_list (RpCache     *self,
+                      const char  *db,
+                      const char  *state,
+                      guint        limit,
+                      GError     **error)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) rp_outbox_item_free);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *rdb;
+  int rc;
+
+  g_return_val_if_fail (RP_IS_CACHE (self), NULL);
+
+  if (!(rdb = rp_cache_reader_lock (self, error)))
+    return NULL;
+
+  rc = sqlite3_prepare_v2 (rdb,
+                           "SELECT seq, doc_id, db, body, rev, state, error, attempts, created FROM outbox"
+                           " WHERE (?1 IS NULL OR db IS ?1 OR db IS NULL) AND (?2 IS NULL OR state = ?2)"
+                           " ORDER BY seq LIMIT ?3",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      bind_text_or_null (stmt, 1, db);
+      bind_text_or_null (stmt, 2, state);
+      sqlite3_bind_int (stmt, 3, limit ? (int) limit : -1);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          RpOutboxItem *item = g_new0 (RpOutboxItem, 1);
+
+          item->seq = sqlite3_column_int64 (stmt, 0);
+          item->doc_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          item->db = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+          item->body = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+          item->rev = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+          item->state = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+          item->error = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+          item->attempts = sqlite3_column_int (stmt, 7);
+          item->created_usec = sqlite3_column_int64 (stmt, 8);
+          g_ptr_array_add (items, item);
+        }
+      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_OK)
+    {
+      rp_cache_set_error (error, rdb, rc, _("Could not read the cache"));
+      rp_cache_reader_unlock (self);
+      return NULL;
+    }
+  rp_cache_reader_unlock (self);
+  return g_steal_pointer (&items);
+}
+
+gint64
+rp_cache_outbox_count (RpCache    *self,
+                       const char *state)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = 0;
+  sqlite3 *rdb;
+
+  g_return_val_if_fail (RP_IS_CACHE (self), 0);
+
+  if (!(rdb = rp_cache_reader_lock (self, NULL)))
+    return 0;
+  if (sqlite3_prepare_v2 (rdb, "SELECT count(*) FROM outbox WHERE ?1 IS NULL OR state = ?1",
+                          -1, &stmt, NULL) == SQLITE_OK)
+    {
+      bind_text_or_null (stmt, 1, state);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        n = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+  rp_cache_reader_unlock (self);
+  return n;
+}
+
+/* Runs @sql once per seq in one transaction; ?1 is the seq, ?2 the text */
+static gboolean
+outbox_update (RpCache      *self,
+               const char   *sql,
+               const gint64 *seqs,
+               guint         n_seqs,
+               const char   *text,
+               GError      **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_mutex_lock (&self->write_lock);
+  rc = sqlite3_exec (self->wdb, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (self->wdb, sql, -1, &stmt, NULL);
+  for (guint i = 0; rc == SQLITE_OK && i < n_seqs; i++)
+    {
+      sqlite3_bind_int64 (stmt, 1, seqs[i]);
+      bind_text_or_null (stmt, 2, text);
+      rc = step_done (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (self->wdb, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      rp_cache_set_error (error, self->wdb, rc, _("Could not update the cache"));
+      sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
+    }
+  g_mutex_unlock (&self->write_lock);
+  return rc == SQLITE_OK;
+}
+
+gboolean
+rp_cache_outbox_done (RpCache       *self,
+                      const gint64  *seqs,
+                      guint          n_seqs,
+                      GError       **error)
+{
+  g_return_val_if_fail (RP_IS_CACHE (self), FALSE);
+  return outbox_update (self, "DELETE FROM outbox WHERE seq = ?1 AND ?2 IS NULL", seqs, n_seqs, NULL, error);
+}
+
+gboolean
+rp_cache_outbox_failed (RpCache       *self,
+                        const gint64  *seqs,
+                        guint          n_seqs,
+                        const char    *reason,
+                        GError       **error)
+{
+  g_return_val_if_fail (RP_IS_CACHE (self), FALSE);
+  return outbox_update (self, "UPDATE outbox SET attempts = attempts + 1, error = ?2 WHERE seq = ?1",
+                        seqs, n_seqs, reason, error);
+}
+
+gboolean
+rp_cache_outbox_reject (RpCache     *self,
+                        gint64       seq,
+                        const char  *reason,
+                        GError     **error)
+{
+  g_return_val_if_fail (RP_IS_CACHE (self), FALSE);
+  return outbox_update (self,
+                        "UPDATE outbox SET state = 'rejected', attempts = attempts + 1, error = ?2 WHERE seq = ?1",
+                        &seq, 1, reason, error);
+}
+
+gboolean
+rp_cache_outbox_retry (RpCache     *self,
+                       gint64       seq,
+                       GError     **error)
+{
+  g_return_val_if_fail (RP_IS_CACHE (self), FALSE);
+  return outbox_update (self, "UPDATE outbox SET state = 'pending', error = ?2 WHERE seq = ?1",
+                        &seq, 1, NULL, error);
+}
+
+gboolean
+rp_cache_outbox_discard (RpCache     *self,
+                         gint64       seq,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonObject) tombstone = json_object_new ();
+  const char *doc_id = NULL;
+  JsonNode *nodes[1];
+
+  g_return_val_if_fail (RP_IS_CACHE (self), FALSE);
+
+  if (!(items = rp_cache_outbox_list (self, NULL, NULL, 0, error)))
+    return FALSE;
+  for (guint i = 0; i < items->len; i++)
+    if (((RpOutboxItem *) g_ptr_array_index (items, i))->seq == seq)
+      doc_id = ((RpOutboxItem *) g_ptr_array_index (items, i))->doc_id;
+  if (doc_id == NULL)
+    return TRUE;
+
+  /* The local document goes the way a deletion from the server would,
+   * so folds and search follow; then the queued item */
+  json_object_set_string_member (tombstone, "_id", doc_id);
+  json_object_set_boolean_member (tombstone, "_deleted", TRUE);
+  node = json_node_init_object (json_node_alloc (), tombstone);
+  nodes[0] = node;
+  if (!g_str_has_prefix (doc_id, "customer:") &&
+      !rp_cache_apply (self, nodes, 1, NULL, NULL, NULL, NULL, NULL, error))
+    return FALSE;
+  return outbox_update (self, "DELETE FROM outbox WHERE seq = ?1 AND ?2 IS NULL", &seq, 1, NULL, error);
+}
+
+void
+rp_cache_set_max_pages (RpCache *self,
+                        gint64   max_pages)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_if_fail (RP_IS_CACHE (self));
+
+  sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, max_pages > 0 ? max_pages : G_MAXINT32);
+  g_mutex_lock (&self->write_lock);
+  sqlite3_exec (self->wdb, sql, NULL, NULL, NULL);
+  g_mutex_unlock (&self->write_lock);
 }

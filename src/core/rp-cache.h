@@ -68,6 +68,7 @@ typedef struct
   char      *channel;     /* or NULL */
   char      *title;       /* subject, summary or first words: data, not prose */
   char      *body;        /* the stored canonical JSON */
+  char      *outbox_state; /* NULL once the server has it; "pending" or "rejected" */
 } RpEvent;
 
 /* One entry of a customer's timeline index: enough to lay out day groups
@@ -117,6 +118,71 @@ gboolean     rp_cache_begin_bulk       (RpCache             *self,
                                         GError             **error);
 gboolean     rp_cache_end_bulk         (RpCache             *self,
                                         GError             **error);
+
+/* The write path of this desktop's own actions.  Documents are applied
+ * like any other and queued for the server in one durable transaction
+ * (synchronous=FULL), so once this returns the action survives a crash
+ * or a power cut.  Every document must be valid: nothing is skipped.
+ * @db is the server database to push to (NULL: the profile's first). */
+gboolean     rp_cache_create           (RpCache             *self,
+                                        JsonNode    *const  *docs,
+                                        guint                n_docs,
+                                        const char          *db,
+                                        RpApplyStats        *stats,
+                                        GError             **error);
+
+typedef struct
+{
+  gint64  seq;            /* queue order */
+  char   *doc_id;
+  char   *db;
+  char   *body;           /* canonical JSON, no `_rev` */
+  char   *rev;            /* 1-<md5 of body>: a retried push creates nothing twice */
+  char   *state;          /* "pending" or "rejected" */
+  char   *error;          /* the server's reason for a rejection, or the last failure */
+  int     attempts;
+  gint64  created_usec;
+} RpOutboxItem;
+
+void         rp_outbox_item_free       (RpOutboxItem        *item);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RpOutboxItem, rp_outbox_item_free)
+
+/* Oldest first; @db and @state NULL for any, @limit 0 for all */
+GPtrArray   *rp_cache_outbox_list      (RpCache             *self,
+                                        const char          *db,
+                                        const char          *state,
+                                        guint                limit,
+                                        GError             **error);
+gint64       rp_cache_outbox_count     (RpCache             *self,
+                                        const char          *state);
+/* The server confirmed these: they leave the queue */
+gboolean     rp_cache_outbox_done      (RpCache             *self,
+                                        const gint64        *seqs,
+                                        guint                n_seqs,
+                                        GError             **error);
+/* A failed attempt that will be retried (network, 5xx): noted, kept */
+gboolean     rp_cache_outbox_failed    (RpCache             *self,
+                                        const gint64        *seqs,
+                                        guint                n_seqs,
+                                        const char          *reason,
+                                        GError             **error);
+/* The server refused it (403, validation): kept, shown, never retried
+ * until the agent says so */
+gboolean     rp_cache_outbox_reject    (RpCache             *self,
+                                        gint64               seq,
+                                        const char          *reason,
+                                        GError             **error);
+gboolean     rp_cache_outbox_retry     (RpCache             *self,
+                                        gint64               seq,
+                                        GError             **error);
+/* The agent gives up on it: the queued item and its local document go */
+gboolean     rp_cache_outbox_discard   (RpCache             *self,
+                                        gint64               seq,
+                                        GError             **error);
+
+/* For tests and quotas: the most pages the file may grow to (0: no limit) */
+void         rp_cache_set_max_pages    (RpCache             *self,
+                                        gint64               max_pages);
 
 /* Removes every trace of a customer (rows, search keys, folds, outbox
  * items) and makes the bytes unrecoverable from the file and its WAL. */

@@ -29,6 +29,7 @@ rp_event_copy (RpEvent *event)
   copy->channel = g_strdup (event->channel);
   copy->title = g_strdup (event->title);
   copy->body = g_strdup (event->body);
+  copy->outbox_state = g_strdup (event->outbox_state);
   return copy;
 }
 
@@ -43,10 +44,12 @@ rp_event_free (RpEvent *event)
   g_free (event->channel);
   g_free (event->title);
   g_free (event->body);
+  g_free (event->outbox_state);
   g_free (event);
 }
 
-#define EVENT_COLUMNS "rowid, id, type, at, channel, title, body"
+#define EVENT_COLUMNS "rowid, id, type, at, channel, title, body," \
+  " (SELECT state FROM outbox o WHERE o.doc_id = docs.id)"
 
 static RpEvent *
 event_from_row (sqlite3_stmt *stmt)
@@ -62,6 +65,7 @@ event_from_row (sqlite3_stmt *stmt)
   event->channel = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
   event->title = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
   event->body = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+  event->outbox_state = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
   return event;
 }
 
