@@ -26,6 +26,7 @@ struct _RpCustomerView
   char             *kind_filter;
   char             *channel_filter;
   guint             pending;
+  gboolean          show_queued;
 
   RpContextCard    *card;
   GtkScrolledWindow *card_scroller;
@@ -76,6 +77,8 @@ update_timeline_state (RpCustomerView *self)
 
 }
 
+static void start_show (RpCustomerView *self);
+
 static void
 timeline_loaded_cb (GObject      *object,
                     GAsyncResult *result,
@@ -89,6 +92,11 @@ timeline_loaded_cb (GObject      *object,
   /* Cancelled: for a customer no longer shown, so nothing is pending for it */
   if (g_cancellable_is_cancelled (cancellable))
     return;
+
+  /* The cache has one reader connection: the card's query starts once the
+   * timeline's reads are done, and runs while the rows are bound here */
+  if (self->show_queued)
+    start_show (self);
 
   /* Superseded by a newer filter: that load will fill the model */
   if (!rp_timeline_model_load_finish (RP_TIMELINE_MODEL (object), result, &error) &&
@@ -400,8 +408,6 @@ void
 rp_customer_view_load (RpCustomerView *self,
                        const char     *customer_id)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (RP_IS_CUSTOMER_VIEW (self));
   g_return_if_fail (customer_id != NULL);
   g_return_if_fail (self->cache != NULL);
@@ -421,13 +427,21 @@ rp_customer_view_load (RpCustomerView *self,
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->card_scroller), 0);
 
   self->pending++;
+  self->show_queued = TRUE;
+  reload_timeline (self);
+}
+
+static void
+start_show (RpCustomerView *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  self->show_queued = FALSE;
   task = g_task_new (self->cache, self->cancellable, show_loaded_cb, g_object_ref (self));
-  g_task_set_source_tag (task, rp_customer_view_load);
-  g_task_set_task_data (task, g_strdup (customer_id), g_free);
+  g_task_set_source_tag (task, start_show);
+  g_task_set_task_data (task, g_strdup (self->customer_id), g_free);
   g_task_set_return_on_cancel (task, TRUE);
   g_task_run_in_thread (task, show_thread);
-
-  reload_timeline (self);
 }
 
 const char *

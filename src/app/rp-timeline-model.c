@@ -18,13 +18,17 @@
 
 #define PAGE_SIZE 48
 #define MAX_PAGES 32
+/* GtkListView 4.8 binds about 200 rows around what is visible as soon as a
+ * model is set: read them all in the worker, so binding never waits on
+ * SQLite (whose single reader connection another query may hold) */
+#define PREFETCH_PAGES 8
 
 typedef struct
 {
   GArray    *index;      /* RpTimelineEntry, newest first */
   GArray    *layout;     /* gint32: >= 0 an entry, < 0 the header of entry -(v + 1) */
   GArray    *day_counts; /* guint per header, in order */
-  GPtrArray *first_page; /* RpEvent, prefetched in the worker */
+  GPtrArray *first_pages[PREFETCH_PAGES]; /* RpEvent, prefetched in the worker */
 } Layout;
 
 struct _RpTimelineModel
@@ -68,7 +72,8 @@ layout_free (Layout *layout)
   g_clear_pointer (&layout->index, g_array_unref);
   g_clear_pointer (&layout->layout, g_array_unref);
   g_clear_pointer (&layout->day_counts, g_array_unref);
-  g_clear_pointer (&layout->first_page, g_ptr_array_unref);
+  for (guint i = 0; i < PREFETCH_PAGES; i++)
+    g_clear_pointer (&layout->first_pages[i], g_ptr_array_unref);
   g_free (layout);
 }
 
@@ -153,13 +158,14 @@ load_thread (GTask        *task,
     }
 
   /* The first rows are painted right away: read them here, not in the UI */
-  if (layout->index->len > 0)
+  for (guint page = 0; page < PREFETCH_PAGES && page * PAGE_SIZE < layout->index->len; page++)
     {
-      layout->first_page = fetch_page (self->cache, layout->index, 0, &error);
-      if (layout->first_page == NULL)
+      layout->first_pages[page] = fetch_page (self->cache, layout->index, page, &error);
+      if (layout->first_pages[page] == NULL)
         {
           g_debug ("Cannot prefetch the timeline: %s", error->message);
           g_clear_error (&error);
+          break;
         }
     }
 
@@ -366,9 +372,10 @@ replace (RpTimelineModel *self,
         if (g_array_index (self->layout, gint32, i) < 0)
           g_array_index (self->header_ordinal, guint, i) = ordinal++;
 
-      if (layout->first_page != NULL)
-        g_hash_table_insert (self->pages, GUINT_TO_POINTER (0),
-                             items_from_events (self, self->index, 0, layout->first_page));
+      for (guint page = 0; page < PREFETCH_PAGES; page++)
+        if (layout->first_pages[page] != NULL)
+          g_hash_table_insert (self->pages, GUINT_TO_POINTER (page),
+                               items_from_events (self, self->index, page, layout->first_pages[page]));
     }
 
   new_n = rp_timeline_model_get_n_items (G_LIST_MODEL (self));
