@@ -723,6 +723,72 @@ cmd_timeline (const char *cache_path,
   return RP_EXIT_OK;
 }
 
+/* note */
+
+static int
+cmd_note (const char *cache_path,
+          int         argc,
+          char      **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RpCache) cache = NULL;
+  g_autoptr(JsonObject) doc = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *author = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *uuid = rp_uuid_new ();
+  g_autofree char *id = NULL;
+  g_autofree char *at = NULL;
+  g_autofree char *text = NULL;
+  gboolean pinned = FALSE;
+  int status = 0;
+  GOptionEntry entries[] = {
+    { "pinned", 0, 0, G_OPTION_ARG_NONE, &pinned, N_("Pin the note to the customer's card"), NULL },
+    { "author", 0, 0, G_OPTION_ARG_STRING, &author, N_("Agent login (default: $RAPPORT_AGENT or your user name)"), "LOGIN" },
+    { "db", 0, 0, G_OPTION_ARG_STRING, &db, N_("Server database to send it to (default: the first synced)"), "NAME" },
+    { NULL }
+  };
+
+  if (!parse_options ("note", "CUSTOMER_ID TEXT", _("Add a note to a customer; it is sent at the next sync."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc < 3)
+    return rp_cli_usage (_("note needs a CUSTOMER_ID and a TEXT"));
+
+  text = g_strjoinv (" ", argv + 2);
+  if (*g_strstrip (text) == '\0')
+    return rp_cli_usage (_("The note is empty"));
+  if (author == NULL)
+    author = g_strdup (g_getenv ("RAPPORT_AGENT") ? g_getenv ("RAPPORT_AGENT") : g_get_user_name ());
+
+  if (!(cache = open_cache (cache_path, &error)))
+    return rp_cli_fail (error);
+  if (!rp_cache_has_customer (cache, argv[1], &error))
+    {
+      if (error == NULL)
+        g_set_error (&error, RP_ERROR, RP_ERROR_NOT_FOUND, _("No customer %s in the cache"), argv[1]);
+      return rp_cli_fail (error);
+    }
+
+  id = g_strconcat ("note:", uuid, NULL);
+  at = rp_format_timestamp (g_get_real_time () / G_USEC_PER_SEC * G_USEC_PER_SEC);
+  json_object_set_string_member (doc, "_id", id);
+  json_object_set_string_member (doc, "type", "note");
+  json_object_set_int_member (doc, "schema", RP_SCHEMA_VERSION);
+  json_object_set_string_member (doc, "at", at);
+  json_object_set_string_member (doc, "customer_id", argv[1]);
+  json_object_set_string_member (doc, "author", author);
+  json_object_set_string_member (doc, "body", text);
+  json_object_set_boolean_member (doc, "pinned", pinned);
+  node = json_node_init_object (json_node_alloc (), doc);
+
+  if (!rp_cache_create (cache, &node, 1, db, NULL, &error))
+    return rp_cli_fail (error);
+
+  g_print (_("Saved note %s; it will be sent at the next sync.\n"), id);
+  return RP_EXIT_OK;
+}
+
 /* status */
 
 static int
@@ -797,6 +863,7 @@ static const Command commands[] = {
   { "timeline", cmd_timeline, N_("Show a customer's timeline") },
   { "sync", cmd_sync, N_("Sync with a CouchDB-protocol server") },
   { "push-file", cmd_push_file, N_("Load a document file into a server database") },
+  { "note", cmd_note, N_("Add a note to a customer") },
   { "queues", cmd_queues, N_("Show queues, SLA clocks and agent load") },
   { "status", cmd_status, N_("Show what the cache holds") },
 };

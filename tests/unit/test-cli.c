@@ -241,6 +241,42 @@ test_timeline_tickets_folded (void)
   g_assert_true (found);
 }
 
+static void
+test_note (void)
+{
+  g_autofree char *other = g_build_filename (dir, "notes.db", NULL);
+  g_autofree char *fixture = test_fixture_path ("small.ndjson");
+  g_auto(Run) seed = { 0 };
+  g_auto(Run) note = { 0 };
+  g_auto(Run) unknown = { 0 };
+  g_auto(Run) empty = { 0 };
+  g_auto(Run) status = { 0 };
+  g_auto(Run) timeline = { 0 };
+  g_autoptr(JsonNode) st = NULL;
+  g_autoptr(JsonNode) events = NULL;
+  JsonObject *first;
+
+  run_ctl (&seed, other, "import", fixture, NULL);
+  run_ctl (&note, other, "note", C1, "--pinned", "--author", "kato", "次回は英語で", NULL);
+  g_assert_cmpint (note.status, ==, 0);
+  run_ctl (&unknown, other, "note", "customer:nobody", "hello", NULL);
+  g_assert_cmpint (unknown.status, ==, 2);
+  run_ctl (&empty, other, "note", C1, "  ", NULL);
+  g_assert_cmpint (empty.status, ==, 1);
+
+  run_ctl (&status, other, "status", "--json", NULL);
+  st = parse_out (&status);
+  g_assert_cmpint (rp_json_int (json_node_get_object (st), "outbox_pending", -1), ==, 1);
+
+  run_ctl (&timeline, other, "timeline", C1, "--kind", "notes", "--json", NULL);
+  events = parse_out (&timeline);
+  first = json_array_get_object_element (json_node_get_array (events), 0);
+  g_assert_cmpstr (rp_json_string (first, "body"), ==, "次回は英語で");
+  g_assert_cmpstr (rp_json_string (first, "author"), ==, "kato");
+  g_assert_true (rp_json_bool (first, "pinned"));
+  g_assert_true (g_str_has_prefix (rp_json_string (first, "id"), "note:"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -261,6 +297,7 @@ main (int   argc,
   g_test_add_func ("/cli/import-status", test_import_status);
   g_test_add_func ("/cli/json-shapes", test_json_shapes);
   g_test_add_func ("/cli/timeline-tickets-folded", test_timeline_tickets_folded);
+  g_test_add_func ("/cli/note", test_note);
 
   status = g_test_run ();
   test_remove_dir (dir);
