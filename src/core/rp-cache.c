@@ -1682,6 +1682,27 @@ apply_ctx_init (ApplyCtx *ctx)
   ctx->erased = FALSE;
 }
 
+/* Adds a committed batch's counts and touched customers to the caller's */
+static void
+apply_ctx_report (ApplyCtx           *ctx,
+                  const RpApplyStats *batch,
+                  RpApplyStats       *stats)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  stats->inserted += batch->inserted;
+  stats->updated += batch->updated;
+  stats->deleted += batch->deleted;
+  stats->erased += batch->erased;
+  stats->skipped += batch->skipped;
+  if (stats->touched == NULL)
+    return;
+  g_hash_table_iter_init (&iter, ctx->touched);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (stats->touched, g_strdup (key));
+}
+
 static void
 apply_ctx_clear (ApplyCtx *ctx)
 {
@@ -1738,21 +1759,7 @@ rp_cache_apply (RpCache       *self,
   if (ctx.erased)
     scrub_after_erasure (self);
 
-  stats->inserted += batch.inserted;
-  stats->updated += batch.updated;
-  stats->deleted += batch.deleted;
-  stats->erased += batch.erased;
-  stats->skipped += batch.skipped;
-  if (stats->touched != NULL)
-    {
-      GHashTableIter iter;
-      gpointer key;
-
-      g_hash_table_iter_init (&iter, ctx.touched);
-      while (g_hash_table_iter_next (&iter, &key, NULL))
-        g_ptr_array_add (stats->touched, g_strdup (key));
-    }
-
+  apply_ctx_report (&ctx, &batch, stats);
   apply_ctx_clear (&ctx);
   g_mutex_unlock (&self->write_lock);
   return TRUE;
@@ -2016,19 +2023,7 @@ rp_cache_create (RpCache        *self,
   sqlite3_exec (self->wdb, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
 
   if (rc == SQLITE_OK)
-    {
-      stats->inserted += batch.inserted;
-      stats->updated += batch.updated;
-      if (stats->touched != NULL)
-        {
-          GHashTableIter iter;
-          gpointer key;
-
-          g_hash_table_iter_init (&iter, ctx.touched);
-          while (g_hash_table_iter_next (&iter, &key, NULL))
-            g_ptr_array_add (stats->touched, g_strdup (key));
-        }
-    }
+    apply_ctx_report (&ctx, &batch, stats);
 
   apply_ctx_clear (&ctx);
   g_mutex_unlock (&self->write_lock);

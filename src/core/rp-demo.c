@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 
 #include "rp-demo.h"
+#include "rp-doc.h"
 
 #define DAY  ((gint64) 86400)
 #define HOUR ((gint64) 3600)
@@ -2166,146 +2167,6 @@ gen_directory (Gen     *g,
 }
 
 /* ------------------------------------------------------------------ */
-/* JSON output                                                        */
-/* ------------------------------------------------------------------ */
-
-static void
-append_string (GString    *out,
-               const char *str)
-{
-  const char *run = str;
-  const char *p;
-
-  g_string_append_c (out, '"');
-  for (p = str; *p; p++)
-    {
-      guchar ch = (guchar) *p;
-
-      if (ch >= 0x20 && ch != '"' && ch != '\\')
-        continue;
-      g_string_append_len (out, run, p - run);
-      switch (ch)
-        {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        default:
-          g_string_append_printf (out, "\\u%04x", ch);
-          break;
-        }
-      run = p + 1;
-    }
-  g_string_append_len (out, run, p - run);
-  g_string_append_c (out, '"');
-}
-
-static void
-append_int (GString *out,
-            gint64   value)
-{
-  char buf[24];
-  char *p = buf + sizeof buf;
-  guint64 v = value < 0 ? -(guint64) value : (guint64) value;
-
-  do
-    {
-      *--p = (char) ('0' + v % 10);
-      v /= 10;
-    }
-  while (v > 0);
-  if (value < 0)
-    *--p = '-';
-  g_string_append_len (out, p, buf + sizeof buf - p);
-}
-
-void
-rp_demo_append_json (GString  *out,
-                     JsonNode *node)
-{
-  g_return_if_fail (out != NULL);
-
-  if (node == NULL)
-    {
-      g_string_append (out, "null");
-      return;
-    }
-
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObjectIter iter;
-        const char *member;
-        JsonNode *child;
-        gboolean first = TRUE;
-
-        g_string_append_c (out, '{');
-        json_object_iter_init_ordered (&iter, json_node_get_object (node));
-        while (json_object_iter_next_ordered (&iter, &member, &child))
-          {
-            if (!first)
-              g_string_append_c (out, ',');
-            first = FALSE;
-            append_string (out, member);
-            g_string_append_c (out, ':');
-            rp_demo_append_json (out, child);
-          }
-        g_string_append_c (out, '}');
-      }
-      break;
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint n = json_array_get_length (array);
-
-        g_string_append_c (out, '[');
-        for (guint i = 0; i < n; i++)
-          {
-            if (i > 0)
-              g_string_append_c (out, ',');
-            rp_demo_append_json (out, json_array_get_element (array, i));
-          }
-        g_string_append_c (out, ']');
-      }
-      break;
-
-    case JSON_NODE_VALUE:
-      switch (json_node_get_value_type (node))
-        {
-        case G_TYPE_STRING:
-          append_string (out, json_node_get_string (node));
-          break;
-        case G_TYPE_INT64:
-          append_int (out, json_node_get_int (node));
-          break;
-        case G_TYPE_BOOLEAN:
-          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-          break;
-        case G_TYPE_DOUBLE:
-          {
-            char buf[G_ASCII_DTOSTR_BUF_SIZE];
-            g_string_append (out, g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
-          }
-          break;
-        default:
-          g_string_append (out, "null");
-          break;
-        }
-      break;
-
-    case JSON_NODE_NULL:
-    default:
-      g_string_append (out, "null");
-      break;
-    }
-}
-
-/* ------------------------------------------------------------------ */
 /* Public API                                                         */
 /* ------------------------------------------------------------------ */
 
@@ -2425,7 +2286,7 @@ export_emit_cb (JsonNode  *doc,
 
   if (export->count++ > 0)
     g_string_append (export->buf, ",\n");
-  rp_demo_append_json (export->buf, doc);
+  rp_json_append (export->buf, doc, FALSE);
   if (export->buf->len >= 1 << 20)
     return export_flush (export, error);
   return TRUE;

@@ -43,9 +43,4 @@ gboolean rp_demo_export       (const RpDemoOptions  *options,
                                const char           *path,
                                GError              **error);
 
-/* Compact JSON of @node with members in insertion order, appended to @out
- * (what rp_demo_export() writes for each document). */
-void     rp_demo_append_json  (GString              *out,
-                               JsonNode             *node);
-
 G_END_DECLS

@@ -577,16 +577,25 @@ rp_doc_customer_id (JsonObject *doc,
     }
 }
 
-/* Canonical JSON: compact, members sorted by name, strings escaped the
- * one way.  Used for storage and for the revision of pushed documents. */
+/* Compact JSON.  Canonical (members sorted by name, strings escaped the
+ * one way) is what is stored and what push revisions hash; insertion
+ * order is what the demo export writes, readable as generated. */
 static void
 append_string (GString    *out,
                const char *str)
 {
+  const char *run = str;
+  const char *p;
+
   g_string_append_c (out, '"');
-  for (const guchar *p = (const guchar *) str; *p; p++)
+  for (p = str; *p; p++)
     {
-      switch (*p)
+      guchar ch = (guchar) *p;
+
+      if (ch >= 0x20 && ch != '"' && ch != '\\')
+        continue;
+      g_string_append_len (out, run, p - run);
+      switch (ch)
         {
         case '"': g_string_append (out, "\\\""); break;
         case '\\': g_string_append (out, "\\\\"); break;
@@ -595,14 +604,31 @@ append_string (GString    *out,
         case '\t': g_string_append (out, "\\t"); break;
         case '\b': g_string_append (out, "\\b"); break;
         case '\f': g_string_append (out, "\\f"); break;
-        default:
-          if (*p < 0x20)
-            g_string_append_printf (out, "\\u%04x", *p);
-          else
-            g_string_append_c (out, *p);
+        default: g_string_append_printf (out, "\\u%04x", ch); break;
         }
+      run = p + 1;
     }
+  g_string_append_len (out, run, p - run);
   g_string_append_c (out, '"');
+}
+
+static void
+append_int (GString *out,
+            gint64   value)
+{
+  char buf[24];
+  char *p = buf + sizeof buf;
+  guint64 v = value < 0 ? -(guint64) value : (guint64) value;
+
+  do
+    {
+      *--p = (char) ('0' + v % 10);
+      v /= 10;
+    }
+  while (v > 0);
+  if (value < 0)
+    *--p = '-';
+  g_string_append_len (out, p, buf + sizeof buf - p);
 }
 
 static int
@@ -612,10 +638,17 @@ compare_names (gconstpointer a,
   return strcmp (*(const char **) a, *(const char **) b);
 }
 
-static void
-append_node (GString  *out,
-             JsonNode *node)
+void
+rp_json_append (GString  *out,
+                JsonNode *node,
+                gboolean  sorted)
 {
+  if (node == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+
   switch (JSON_NODE_TYPE (node))
     {
     case JSON_NODE_OBJECT:
@@ -627,10 +660,11 @@ append_node (GString  *out,
         const char *name;
         guint i = 0;
 
-        json_object_iter_init (&iter, obj);
-        while (json_object_iter_next (&iter, &name, NULL))
+        json_object_iter_init_ordered (&iter, obj);
+        while (json_object_iter_next_ordered (&iter, &name, NULL))
           names[i++] = name;
-        qsort (names, n, sizeof (char *), compare_names);
+        if (sorted)
+          qsort (names, n, sizeof (char *), compare_names);
 
         g_string_append_c (out, '{');
         for (i = 0; i < n; i++)
@@ -639,7 +673,7 @@ append_node (GString  *out,
               g_string_append_c (out, ',');
             append_string (out, names[i]);
             g_string_append_c (out, ':');
-            append_node (out, json_object_get_member (obj, names[i]));
+            rp_json_append (out, json_object_get_member (obj, names[i]), sorted);
           }
         g_string_append_c (out, '}');
       }
@@ -655,14 +689,10 @@ append_node (GString  *out,
           {
             if (i > 0)
               g_string_append_c (out, ',');
-            append_node (out, json_array_get_element (array, i));
+            rp_json_append (out, json_array_get_element (array, i), sorted);
           }
         g_string_append_c (out, ']');
       }
-      break;
-
-    case JSON_NODE_NULL:
-      g_string_append (out, "null");
       break;
 
     case JSON_NODE_VALUE:
@@ -672,7 +702,7 @@ append_node (GString  *out,
           append_string (out, json_node_get_string (node));
           break;
         case G_TYPE_INT64:
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          append_int (out, json_node_get_int (node));
           break;
         case G_TYPE_BOOLEAN:
           g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
@@ -688,6 +718,7 @@ append_node (GString  *out,
         }
       break;
 
+    case JSON_NODE_NULL:
     default:
       g_string_append (out, "null");
     }
@@ -699,7 +730,7 @@ rp_json_canonical (JsonNode *node,
 {
   GString *out = g_string_sized_new (512);
 
-  append_node (out, node);
+  rp_json_append (out, node, TRUE);
   if (out_len)
     *out_len = out->len;
   return g_string_free (out, FALSE);

@@ -52,6 +52,11 @@ gboolean    rp_json_bool            (JsonObject  *obj,
  * used for revisions and for storage). */
 char       *rp_json_canonical       (JsonNode    *node,
                                      gsize       *out_len);
+/* Compact JSON appended to @out; @sorted gives the canonical member order,
+ * otherwise members keep the order they were added in */
+void        rp_json_append          (GString     *out,
+                                     JsonNode    *node,
+                                     gboolean     sorted);
 
 /* Display name, family name first when the customer's language is Japanese
  * or the name is written in CJK script. */

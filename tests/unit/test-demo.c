@@ -27,7 +27,7 @@ collect_cb (JsonNode  *doc,
 
   if (collected->docs != NULL)
     g_ptr_array_add (collected->docs, json_node_ref (doc));
-  rp_demo_append_json (collected->text, doc);
+  rp_json_append (collected->text, doc, FALSE);
   g_string_append_c (collected->text, '\n');
   return TRUE;
 }

@@ -88,7 +88,7 @@ write_doc (JsonNode  *doc,
   const char *type = rp_json_string (json_node_get_object (doc), "type");
 
   g_string_truncate (w->line, 0);
-  rp_demo_append_json (w->line, doc);
+  rp_json_append (w->line, doc, FALSE);
   g_string_append_c (w->line, '\n');
   fwrite (w->line->str, 1, w->line->len, w->out);
   w->docs++;
