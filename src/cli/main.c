@@ -458,6 +458,20 @@ cmd_search (const char *cache_path,
 
 /* show */
 
+/* Pads to @columns terminal cells: wide (CJK) characters take two */
+static void
+print_padded (const char *text,
+              guint       columns)
+{
+  guint width = 0;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  g_print ("  %s", text);
+  for (; width < columns; width++)
+    g_print (" ");
+}
+
 static void
 print_card (JsonObject *card)
 {
@@ -502,8 +516,8 @@ print_card (JsonObject *card)
         const char *at = rp_json_string (entry, "at");
         g_autofree char *when = local_time (at);
 
-        g_print ("  %-22s %s", rp_describe_value (l->data),
-                 rp_describe_value (rp_json_string (entry, "state")));
+        print_padded (rp_describe_value (l->data), 22);
+        g_print (" %s", rp_describe_value (rp_json_string (entry, "state")));
         if (at)
           g_print (_(" since %s via %s"), when, rp_describe_value (rp_json_string (entry, "source")));
         g_print ("\n");
