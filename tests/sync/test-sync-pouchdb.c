@@ -622,7 +622,7 @@ test_kill_and_resume (Fixture       *fixture,
   rp_test_create_db (fixture->peer->url, "branch");
   seed (fixture, "branch", 0, 400, 3);
 
-  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
                             &error, rapportctl, "--cache", path, "sync",
                             "--server", fixture->peer->url, "--db", "branch",
                             "--batch-size", "25", "--once", NULL);
@@ -635,6 +635,8 @@ test_kill_and_resume (Fixture       *fixture,
 
       if (current != NULL && rp_test_cache_documents (fixture->cache) >= 100)
         break;
+      /* Reaped: it ended before it could be killed */
+      g_assert_nonnull (g_subprocess_get_identifier (child));
       g_usleep (5 * 1000);
     }
   g_subprocess_send_signal (child, SIGKILL);
@@ -655,6 +657,10 @@ test_kill_and_resume (Fixture       *fixture,
 
   summary = json_from_string (out, &error);
   g_assert_no_error (error);
+  /* It asked for exactly what the killed run had not applied: nothing
+   * twice, nothing skipped */
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (summary), "received"), ==,
+                   2800 - before);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (summary), "inserted"), ==,
                    2800 - before);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (summary), "updated"), ==, 0);

@@ -123,11 +123,12 @@ def run_curl(url, n_docs, batch, pages_dir):
     are 1..N, so the `since` of each page is known without parsing."""
     config = os.path.join(pages_dir, "curl.cfg")
     with open(config, "w") as f:
+        # Options in a config file are global: the header once, not per URL
+        f.write('header = "Accept: application/json"\n')
         for since in range(0, n_docs + 1, batch):
             f.write('url = "%s/%s/_changes?style=main_only&include_docs=true&since=%d&limit=%d"\n'
                     % (url, DB, since, batch))
             f.write('output = "%s"\n' % os.path.join(pages_dir, "since-%d.json" % since))
-            f.write('header = "Accept: application/json"\n')
     started = time.monotonic()
     out = subprocess.run(["curl", "-s", "-K", config, "-w", "%{http_code} %{url_effective}\\n"],
                          check=True, capture_output=True, text=True).stdout
