@@ -57,6 +57,7 @@ struct _RpSyncClient
   gboolean            local_dirty;
   guint               limit;        /* adapted to the byte bound */
   guint               retry_after;  /* atomic */
+  gboolean            too_large;    /* the last answer went over the byte bound */
 };
 
 G_DEFINE_FINAL_TYPE (RpSyncClient, rp_sync_client, G_TYPE_OBJECT)
@@ -73,6 +74,7 @@ typedef struct
   GPtrArray *customers;      /* customer ids the batch touches */
   gsize      bytes;
   guint      n_rows;
+  guint      limit;          /* the rows asked for: fewer means caught up */
 } Batch;
 
 static void
@@ -462,6 +464,7 @@ client_request_once (RpSyncClient  *self,
           if (SOUP_STATUS_IS_SUCCESSFUL (status))
             {
               deadline_end (&deadline);
+              self->too_large = TRUE;
               set_malformed (error, _("the answer is too large"));
               return NULL;
             }
@@ -799,6 +802,21 @@ parse_changes (RpSyncClient  *self,
   return g_steal_pointer (&batch);
 }
 
+static char *
+changes_path (RpSyncClient *self,
+              const char   *since_param,
+              guint         limit,
+              gboolean      longpoll)
+{
+  if (longpoll)
+    return g_strdup_printf ("%s/_changes?feed=longpoll&style=main_only&include_docs=true"
+                            "&since=%s&limit=%u&timeout=%u",
+                            self->db_path, since_param, limit, self->longpoll_s * 1000);
+
+  return g_strdup_printf ("%s/_changes?style=main_only&include_docs=true&since=%s&limit=%u",
+                          self->db_path, since_param, limit);
+}
+
 static Batch *
 fetch_changes (RpSyncClient  *self,
                JsonNode      *since,
@@ -810,32 +828,41 @@ fetch_changes (RpSyncClient  *self,
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *since_param = seq_to_param (since);
   g_autofree char *path = NULL;
+  Batch *batch;
   guint status;
   gsize bytes = 0;
   guint deadline;
 
-  if (longpoll)
+  path = changes_path (self, since_param, limit, longpoll);
+  deadline = longpoll ? self->longpoll_s + MIN (self->request_s, 15) : self->request_s;
+
+  /* Twice the bound leaves room for a few large documents; past it the
+   * page is refused and asked for again with half as many rows. */
+  for (;;)
     {
-      path = g_strdup_printf ("%s/_changes?feed=longpoll&style=main_only&include_docs=true"
-                              "&since=%s&limit=%u&timeout=%u",
-                              self->db_path, since_param, limit, self->longpoll_s * 1000);
-      deadline = self->longpoll_s + MIN (self->request_s, 15);
-    }
-  else
-    {
-      path = g_strdup_printf ("%s/_changes?style=main_only&include_docs=true&since=%s&limit=%u",
-                              self->db_path, since_param, limit);
-      deadline = self->request_s;
+      g_autoptr(GError) local_error = NULL;
+
+      self->too_large = FALSE;
+      root = client_request (self, "GET", path, NULL, deadline, self->batch_bytes * 2 + 1024,
+                             &status, &bytes, cancellable, &local_error);
+      if (root != NULL)
+        break;
+      if (!self->too_large || limit <= 1)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+
+      limit /= 2;
+      g_free (path);
+      path = changes_path (self, since_param, limit, longpoll);
     }
 
-  /* Twice the bound leaves room for a few large documents before the
-   * batch is refused and the limit shrinks. */
-  root = client_request (self, "GET", path, NULL, deadline, self->batch_bytes * 2 + 65536,
-                         &status, &bytes, cancellable, error);
-  if (root == NULL)
-    return NULL;
+  batch = parse_changes (self, root, bytes, error);
+  if (batch != NULL)
+    batch->limit = limit;
 
-  return parse_changes (self, root, bytes, error);
+  return batch;
 }
 
 static void
@@ -1340,7 +1367,7 @@ rp_sync_client_pull (RpSyncClient  *self,
 
       /* A full page means there may be more: fetch it while this one is
        * applied, since the next `since` is already known. */
-      more = batch->n_rows > 0 && batch->n_rows >= self->limit && batch->pending != 0;
+      more = batch->n_rows > 0 && batch->n_rows >= batch->limit && batch->pending != 0;
       self->limit = next_limit (self, batch);
 
       /* Between requests, so the session has one request at a time */
@@ -1447,7 +1474,7 @@ rp_sync_client_wait_changes (RpSyncClient  *self,
   if (batch->n_rows > 0)
     report_progress (self, batch->n_rows, batch->n_rows, customers);
 
-  full = batch->n_rows >= self->limit;
+  full = batch->n_rows >= batch->limit;
   write_local_checkpoint (self, cancellable);
   g_clear_pointer (&locker, g_mutex_locker_free);
 

@@ -655,6 +655,26 @@ test_bad_document (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (seq, ==, "25");
 }
 
+/* Pages over the byte bound are asked for again with fewer rows */
+static void
+test_byte_bound (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(RpSyncClient) client = new_client (fixture, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *seq = NULL;
+  RpSyncStats stats = { 0 };
+
+  rp_sync_client_set_batch_size (client, BATCH, 1);
+  g_assert_true (pull (fixture, client, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rp_test_cache_documents (fixture->cache), ==, N_DOCS);
+  g_assert_cmpuint (stats.received, ==, N_DOCS);
+  g_assert_cmpuint (stats.batches, >, 3);
+  seq = checkpoint (fixture);
+  g_assert_cmpstr (seq, ==, "25");
+}
+
 typedef struct
 {
   gboolean  failed;
@@ -875,6 +895,7 @@ main (int    argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("/sync/faults/ok", test_ok);
+  ADD ("/sync/faults/byte-bound", test_byte_bound);
   ADD ("/sync/faults/server-error", test_server_error);
   ADD ("/sync/faults/unavailable-retry-after", test_unavailable);
   ADD ("/sync/faults/too-many-requests", test_too_many_requests);
