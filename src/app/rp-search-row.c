@@ -113,16 +113,32 @@ match_description (RpMatchKind kind)
 GtkWidget *
 rp_search_row_new (const RpSearchHit *hit)
 {
-  RpSearchRow *self;
+  RpSearchRow *self = g_object_new (RP_TYPE_SEARCH_ROW, NULL);
+
+  rp_search_row_set_hit (self, hit);
+
+  return GTK_WIDGET (self);
+}
+
+/* Rows are refilled in place while the agent types: building fifty rows
+ * from their template on every keystroke costs more than the query */
+void
+rp_search_row_set_hit (RpSearchRow       *self,
+                       const RpSearchHit *hit)
+{
+  static const char *tiers[] = { "tier-standard", "tier-silver", "tier-gold", "tier-platinum" };
   const char *icon_name;
   const char *matched = hit->matched;
   const char *tier;
   g_autofree char *a11y = NULL;
+  g_autofree char *tier_css = NULL;
 
-  g_return_val_if_fail (hit != NULL, NULL);
+  g_return_if_fail (RP_IS_SEARCH_ROW (self));
+  g_return_if_fail (hit != NULL);
 
-  self = g_object_new (RP_TYPE_SEARCH_ROW, NULL);
+  g_free (self->customer_id);
   self->customer_id = g_strdup (hit->id);
+  g_free (self->name);
   self->name = g_strdup (hit->name);
 
   gtk_label_set_text (self->name_label, hit->name ? hit->name : "");
@@ -132,10 +148,13 @@ rp_search_row_new (const RpSearchHit *hit)
   tier = rp_format_tier (hit->tier);
   gtk_label_set_text (self->tier_label, tier ? tier : "");
   gtk_widget_set_visible (GTK_WIDGET (self->tier_label), tier != NULL);
-  if (hit->tier)
+  tier_css = hit->tier ? g_strconcat ("tier-", hit->tier, NULL) : NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (tiers); i++)
     {
-      g_autofree char *css = g_strconcat ("tier-", hit->tier, NULL);
-      gtk_widget_add_css_class (GTK_WIDGET (self->tier_label), css);
+      if (g_strcmp0 (tier_css, tiers[i]) == 0)
+        gtk_widget_add_css_class (GTK_WIDGET (self->tier_label), tiers[i]);
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self->tier_label), tiers[i]);
     }
 
   /* Show what matched; for a name match, the first e-mail helps tell
@@ -155,8 +174,6 @@ rp_search_row_new (const RpSearchHit *hit)
   a11y = g_strjoin (", ", hit->name ? hit->name : "", hit->kana ? hit->kana : "",
                     tier ? tier : "", matched ? matched : "", NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
-
-  return GTK_WIDGET (self);
 }
 
 const char *

@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (RpSearchRow, rp_search_row, RP, SEARCH_ROW, GtkListBoxRow)
 
 GtkWidget  *rp_search_row_new             (const RpSearchHit *hit);
+void        rp_search_row_set_hit         (RpSearchRow       *self,
+                                           const RpSearchHit *hit);
 const char *rp_search_row_get_customer_id (RpSearchRow       *self);
 const char *rp_search_row_get_name        (RpSearchRow       *self);
 

@@ -17,7 +17,7 @@
 #include "rp-timeline-model.h"
 
 #define PAGE_SIZE 48
-#define MAX_PAGES 32
+#define MAX_PAGES 12
 /* GtkListView 4.8 binds about 200 rows around what is visible as soon as a
  * model is set: read them all in the worker, so binding never waits on
  * SQLite (whose single reader connection another query may hold) */

@@ -15,7 +15,7 @@
 #include "rp-search-row.h"
 #include "rp-window.h"
 
-#define SEARCH_LIMIT 50
+#define SEARCH_LIMIT 30
 #define DEMO_BATCH 1000
 
 struct _RpWindow
@@ -128,11 +128,22 @@ search_done_cb (GObject      *object,
       hits = g_ptr_array_new ();
     }
 
-  clear_results (self);
+  /* Refill the rows there are, add or drop the difference */
   for (guint i = 0; i < hits->len; i++)
-    gtk_list_box_append (self->results_list, rp_search_row_new (g_ptr_array_index (hits, i)));
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->results_list, i);
+      const RpSearchHit *hit = g_ptr_array_index (hits, i);
+
+      if (row != NULL)
+        rp_search_row_set_hit (RP_SEARCH_ROW (row), hit);
+      else
+        gtk_list_box_append (self->results_list, rp_search_row_new (hit));
+    }
+  for (GtkListBoxRow *row; (row = gtk_list_box_get_row_at_index (self->results_list, hits->len)); )
+    gtk_list_box_remove (self->results_list, GTK_WIDGET (row));
 
   gtk_stack_set_visible_child_name (self->results_stack, hits->len > 0 ? "results" : "empty");
+  gtk_adjustment_set_value (gtk_list_box_get_adjustment (self->results_list), 0);
 
   /* Enter opens the best match; arrows move from there */
   first = gtk_list_box_get_row_at_index (self->results_list, 0);

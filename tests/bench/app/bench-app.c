@@ -401,6 +401,7 @@ main (int   argc,
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   wait_painted (GTK_WIDGET (window));
+  printf ("%-48s %.1f MB\n", "RSS with the window shown", rss_mb ());
 
   /* 1. Keystroke to results painted, one keystroke at a time */
   search_id = g_signal_connect (window, "search-finished", G_CALLBACK (search_finished_cb), &flag);
