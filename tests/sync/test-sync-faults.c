@@ -54,6 +54,8 @@ typedef struct
   char       *dir;
   GIOStream  *drip;
   guint       drip_id;
+  gboolean    string_seqs;  /* CouchDB 2+ style opaque sequences */
+  GPtrArray  *sinces;      /* the `since` of every _changes request */
 } Fixture;
 
 static void
@@ -113,7 +115,14 @@ changes_page (Fixture *fixture,
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "seq");
-      json_builder_add_int_value (builder, i + 1);
+      if (fixture->string_seqs)
+        {
+          g_autofree char *seq = g_strdup_printf ("%u-g1AAAAxyz/+=%u", i + 1, (i + 1) * 7);
+
+          json_builder_add_string_value (builder, seq);
+        }
+      else
+        json_builder_add_int_value (builder, i + 1);
       json_builder_set_member_name (builder, "id");
       json_builder_add_string_value (builder, json_object_get_string_member (doc, "_id"));
       json_builder_set_member_name (builder, "doc");
@@ -186,6 +195,7 @@ server_cb (SoupServer        *server,
     }
 
   fixture->pages++;
+  g_ptr_array_add (fixture->sinces, g_strdup (since_s ? since_s : ""));
   fault = fixture->mode != MODE_OK && fixture->pages > fixture->ok_pages
           && (fixture->max_faults == 0 || fixture->faults < fixture->max_faults);
   page = changes_page (fixture, since_s ? atoi (since_s) : 0, limit_s ? atoi (limit_s) : 1000);
@@ -313,6 +323,7 @@ fixture_set_up (Fixture       *fixture,
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   fixture->cache = rp_test_cache_new (&fixture->dir);
+  fixture->sinces = g_ptr_array_new_with_free_func (g_free);
 }
 
 static void
@@ -327,6 +338,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->server);
   g_clear_object (&fixture->cache);
   g_clear_pointer (&fixture->docs, json_array_unref);
+  g_clear_pointer (&fixture->sinces, g_ptr_array_unref);
   rp_test_rm_rf (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->url);
@@ -655,6 +667,29 @@ test_bad_document (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (seq, ==, "25");
 }
 
+/* Sequences are opaque: stored and sent back exactly as the server gave
+ * them, whatever characters they hold */
+static void
+test_opaque_sequences (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(RpSyncClient) client = new_client (fixture, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *seq = NULL;
+
+  fixture->string_seqs = TRUE;
+  g_assert_true (pull (fixture, client, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rp_test_cache_documents (fixture->cache), ==, N_DOCS);
+
+  g_assert_cmpuint (fixture->sinces->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (fixture->sinces, 0), ==, "0");
+  g_assert_cmpstr (g_ptr_array_index (fixture->sinces, 1), ==, "10-g1AAAAxyz/+=70");
+  g_assert_cmpstr (g_ptr_array_index (fixture->sinces, 2), ==, "20-g1AAAAxyz/+=140");
+  seq = checkpoint (fixture);
+  g_assert_cmpstr (seq, ==, "\"25-g1AAAAxyz/+=175\"");
+}
+
 /* Pages over the byte bound are asked for again with fewer rows */
 static void
 test_byte_bound (Fixture       *fixture,
@@ -896,6 +931,7 @@ main (int    argc,
 
   ADD ("/sync/faults/ok", test_ok);
   ADD ("/sync/faults/byte-bound", test_byte_bound);
+  ADD ("/sync/faults/opaque-sequences", test_opaque_sequences);
   ADD ("/sync/faults/server-error", test_server_error);
   ADD ("/sync/faults/unavailable-retry-after", test_unavailable);
   ADD ("/sync/faults/too-many-requests", test_too_many_requests);
