@@ -22,6 +22,8 @@
 /* 'Rapp': marks the file as ours, so a foreign SQLite file is refused */
 #define RP_APPLICATION_ID 0x52617070
 
+#define RP_CACHE_READERS 3
+
 struct _RpCache
 {
   GObject   parent_instance;
@@ -55,10 +57,16 @@ struct _RpCache
   /* A first load into an empty cache builds most indexes after the fact */
   gboolean  bulk;
 
-  /* … and reads through another, so a long batch never holds up a search */
-  GMutex    read_lock;
-  sqlite3  *rdb;
+  /* … and reads through a few others, so a long batch never holds up a
+   * search, and a search never waits for the context card */
+  struct {
+    GMutex   lock;
+    sqlite3 *db;
+  } readers[RP_CACHE_READERS];
 };
+
+/* Which reader the calling thread holds, between lock and unlock */
+static GPrivate reader_slot;
 
 G_DEFINE_FINAL_TYPE (RpCache, rp_cache, G_TYPE_OBJECT)
 
@@ -154,6 +162,11 @@ static const char *migrations[] = {
   /* 2: what the desktop already told its user about, so nothing notifies
    * twice across restarts */
   "CREATE TABLE notified (key TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;",
+
+  /* 3: the timeline index carries the type and channel, so a customer's
+   * filters and counts never leave it */
+  "DROP INDEX IF EXISTS docs_timeline;"
+  "CREATE INDEX docs_timeline ON docs (cust, at, type, channel) WHERE cust IS NOT NULL;",
 };
 
 #define RP_CACHE_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -163,7 +176,7 @@ static const char *migrations[] = {
  * Lookups the apply path itself makes (ids, ticket events, a document's
  * keys) keep theirs. */
 static const char *deferred_indexes[][2] = {
-  { "docs_timeline", "docs (cust, at) WHERE cust IS NOT NULL" },
+  { "docs_timeline", "docs (cust, at, type, channel) WHERE cust IS NOT NULL" },
   { "docs_consent", "docs (cust, purpose, at) WHERE purpose IS NOT NULL" },
   { "docs_type", "docs (type, at)" },
   { "search_keys_key", "search_keys (key)" },
@@ -498,10 +511,13 @@ rp_cache_finalize (GObject *object)
   for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
     g_clear_pointer (statements[i], sqlite3_finalize);
   g_clear_pointer (&self->wdb, sqlite3_close_v2);
-  g_clear_pointer (&self->rdb, sqlite3_close_v2);
+  for (guint i = 0; i < RP_CACHE_READERS; i++)
+    {
+      g_clear_pointer (&self->readers[i].db, sqlite3_close_v2);
+      g_mutex_clear (&self->readers[i].lock);
+    }
 
   g_mutex_clear (&self->write_lock);
-  g_mutex_clear (&self->read_lock);
   g_clear_pointer (&self->path, g_free);
 
   G_OBJECT_CLASS (rp_cache_parent_class)->finalize (object);
@@ -519,7 +535,8 @@ static void
 rp_cache_init (RpCache *self)
 {
   g_mutex_init (&self->write_lock);
-  g_mutex_init (&self->read_lock);
+  for (guint i = 0; i < RP_CACHE_READERS; i++)
+    g_mutex_init (&self->readers[i].lock);
 }
 
 RpCache *
@@ -571,23 +588,42 @@ sqlite3 *
 rp_cache_reader_lock (RpCache  *self,
                       GError  **error)
 {
-  g_mutex_lock (&self->read_lock);
-  if (self->rdb == NULL)
+  guint slot = 0;
+
+  /* The first free reader; when all are busy, wait for the first */
+  for (guint i = 0; i < RP_CACHE_READERS; i++)
+    if (g_mutex_trylock (&self->readers[i].lock))
+      {
+        slot = i + 1;
+        break;
+      }
+  if (slot == 0)
     {
-      self->rdb = open_connection (self->path, TRUE, error);
-      if (self->rdb == NULL)
+      g_mutex_lock (&self->readers[0].lock);
+      slot = 1;
+    }
+
+  if (self->readers[slot - 1].db == NULL)
+    {
+      self->readers[slot - 1].db = open_connection (self->path, TRUE, error);
+      if (self->readers[slot - 1].db == NULL)
         {
-          g_mutex_unlock (&self->read_lock);
+          g_mutex_unlock (&self->readers[slot - 1].lock);
           return NULL;
         }
     }
-  return self->rdb;
+  g_private_set (&reader_slot, GUINT_TO_POINTER (slot));
+  return self->readers[slot - 1].db;
 }
 
 void
 rp_cache_reader_unlock (RpCache *self)
 {
-  g_mutex_unlock (&self->read_lock);
+  guint slot = GPOINTER_TO_UINT (g_private_get (&reader_slot));
+
+  g_assert (slot >= 1 && slot <= RP_CACHE_READERS);
+  g_private_set (&reader_slot, NULL);
+  g_mutex_unlock (&self->readers[slot - 1].lock);
 }
 
 gint64

@@ -236,7 +236,7 @@ add_contacts (JsonObject *card,
   guint seen = 0, negative = 0, recent = 0;
 
   stmt = prepare_cid (db,
-                      "SELECT at, body FROM docs WHERE cust = ?1 AND type = 'interaction'"
+                      "SELECT at, body FROM docs WHERE cust = ?1 AND +type = 'interaction'"
                       " ORDER BY at DESC LIMIT 20",
                       cid);
   while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
@@ -298,7 +298,7 @@ add_notes (JsonObject *card,
 
   /* Canonical bodies spell a pinned note one way, so the filter stays in SQL */
   stmt = prepare_cid (db,
-                      "SELECT body FROM docs WHERE cust = ?1 AND type = 'note'"
+                      "SELECT body FROM docs WHERE cust = ?1 AND +type = 'note'"
                       " AND instr (body, '\"pinned\":true') > 0 ORDER BY at DESC LIMIT 20",
                       cid);
   while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
@@ -331,7 +331,7 @@ add_signals (JsonArray *flags,
   gboolean nps_seen = FALSE, csat_seen = FALSE;
 
   stmt = prepare_cid (db,
-                      "SELECT at, body FROM docs WHERE cust = ?1 AND type = 'survey'"
+                      "SELECT at, body FROM docs WHERE cust = ?1 AND +type = 'survey'"
                       " ORDER BY at DESC LIMIT 10",
                       cid);
   while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
@@ -365,7 +365,7 @@ add_signals (JsonArray *flags,
   sqlite3_finalize (stmt);
 
   stmt = prepare_cid (db,
-                      "SELECT at FROM docs WHERE cust = ?1 AND type = 'order' AND at >= ?2"
+                      "SELECT at FROM docs WHERE cust = ?1 AND +type = 'order' AND at >= ?2"
                       " AND (instr (body, '\"status\":\"returned\"') > 0"
                       "      OR instr (body, '\"status\":\"refunded\"') > 0)"
                       " ORDER BY at DESC LIMIT 1",
@@ -393,7 +393,7 @@ add_counts (JsonObject *card,
   gint64 total = 0;
 
   stmt = prepare_cid (db,
-                      "SELECT type, count(*) FROM docs WHERE cust = ?1 AND type != 'customer'"
+                      "SELECT type, count(*) FROM docs WHERE cust = ?1 AND +type != 'customer'"
                       " GROUP BY type",
                       cid);
   while (stmt && sqlite3_step (stmt) == SQLITE_ROW)

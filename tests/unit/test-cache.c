@@ -577,6 +577,46 @@ test_notified (Fixture       *f,
   g_assert_no_error (error);
 }
 
+static gpointer
+search_thread (gpointer data)
+{
+  RpCache *cache = data;
+
+  for (guint i = 0; i < 150; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) hits = rp_cache_search (cache, i % 2 ? "山田" : "smith", 10, &error);
+      g_autoptr(JsonObject) card = rp_cache_show (cache, C1, 0, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (hits->len, ==, 1);
+      g_assert_nonnull (card);
+    }
+  return NULL;
+}
+
+static void
+test_concurrent_reads (Fixture       *f,
+                       gconstpointer  data)
+{
+  GThread *threads[4];
+
+  load_fixture (f);
+
+  /* Readers on their own connections while the writer commits batches */
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("reader", search_thread, f->cache);
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *doc = g_strdup_printf ("[{\"_id\":\"note:c%u\",\"type\":\"note\",\"schema\":1,"
+                                              "\"at\":\"2026-11-01T00:00:00Z\",\"customer_id\":\"" C2 "\","
+                                              "\"body\":\"n\"}]", i);
+      test_apply (f->cache, doc);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -601,6 +641,7 @@ main (int   argc,
   ADD ("/cache/checkpoint", test_checkpoint);
   ADD ("/cache/bulk-load-cut-short", test_bulk_cut_short);
   ADD ("/cache/notified-once", test_notified);
+  ADD ("/cache/concurrent-reads", test_concurrent_reads);
 
   return g_test_run ();
 }
