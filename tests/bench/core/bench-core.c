@@ -403,6 +403,20 @@ main (int   argc,
       percentiles (ms, &p50, &p99);
       g_print ("| timeline, first 200 events of a ≥ 5 000-event customer | p50 %.2f ms, p99 %.2f ms |\n",
                p50, p99);
+
+      g_array_set_size (ms, 0);
+      for (int i = 0; i < n_queries / 5; i++)
+        {
+          g_autoptr(JsonObject) card = NULL;
+          double t0 = now_s (), dt;
+
+          card = rp_cache_show (cache, g_ptr_array_index (heavy, i % heavy->len), 0, &error);
+          dt = (now_s () - t0) * 1000;
+          g_assert_no_error (error);
+          g_array_append_val (ms, dt);
+        }
+      percentiles (ms, &p50, &p99);
+      g_print ("| context card of a ≥ 5 000-event customer | p50 %.2f ms, p99 %.2f ms |\n", p50, p99);
     }
 
   g_clear_object (&cache);
