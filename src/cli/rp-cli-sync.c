@@ -170,9 +170,11 @@ print_summary (SyncRun  *run,
                gboolean  json)
 {
   RpSyncStats stats;
+  RpPushStats pushed;
   double seconds = (g_get_monotonic_time () - run->started) / (double) G_USEC_PER_SEC;
 
   rp_sync_manager_get_stats (run->manager, &stats);
+  rp_sync_manager_get_push_stats (run->manager, &pushed);
 
   if (run->tty)
     g_printerr ("\r\033[K");
@@ -181,10 +183,11 @@ print_summary (SyncRun  *run,
     {
       g_print ("{\"received\": %" G_GUINT64_FORMAT ", \"inserted\": %u, \"updated\": %u, "
                "\"deleted\": %u, \"erased\": %u, \"skipped\": %u, \"batches\": %u, "
-               "\"bytes\": %" G_GUINT64_FORMAT ", \"seconds\": %.3f}\n",
+               "\"bytes\": %" G_GUINT64_FORMAT ", \"pushed\": %u, \"rejected\": %u, "
+               "\"seconds\": %.3f}\n",
                stats.received, stats.applied.inserted, stats.applied.updated,
                stats.applied.deleted, stats.applied.erased, stats.applied.skipped,
-               stats.batches, stats.bytes, seconds);
+               stats.batches, stats.bytes, pushed.confirmed, pushed.rejected, seconds);
       return;
     }
 
@@ -201,6 +204,16 @@ print_summary (SyncRun  *run,
   g_print (_("%u new, %u updated, %u deleted, %u customers erased, %u skipped.\n"),
            stats.applied.inserted, stats.applied.updated, stats.applied.deleted,
            stats.applied.erased, stats.applied.skipped);
+  if (pushed.confirmed > 0)
+    /* TRANSLATORS: %u is a number of the desktop's own changes */
+    g_print (g_dngettext (GETTEXT_PACKAGE, "Sent %u change to the server.\n",
+                          "Sent %u changes to the server.\n", pushed.confirmed),
+             pushed.confirmed);
+  if (pushed.rejected > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "The server refused %u change; it stays queued.\n",
+                          "The server refused %u changes; they stay queued.\n",
+                          pushed.rejected),
+             pushed.rejected);
 }
 
 int
@@ -241,7 +254,7 @@ rp_cli_sync (RpCache  *cache,
   g_return_val_if_fail (RP_IS_CACHE (cache), 2);
 
   context = g_option_context_new (NULL);
-  g_option_context_set_summary (context, _("Pull documents from a CouchDB-protocol server."));
+  g_option_context_set_summary (context, _("Send this desktop’s changes to a CouchDB-protocol server and pull its documents."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   args = g_new0 (char *, argc + 2);
   args[0] = g_strdup ("rapportctl sync");

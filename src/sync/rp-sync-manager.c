@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "rp-push.h"
 #include "rp-sync-manager.h"
 
 #define BACKOFF_MIN_S  1.0
@@ -24,6 +25,7 @@ typedef struct
   GMainContext *context;
   guint         generation;
   GPtrArray    *clients;        /* RpSyncClient, one per database */
+  GPtrArray    *pushes;         /* RpPush, one per database */
 
   /* Live mode */
   GMutex        mutex;
@@ -75,6 +77,7 @@ struct _RpSyncManager
   double           rate;
   gint64           run_started;
   RpSyncStats      stats;
+  RpPushStats      push_stats;
 
   GNetworkMonitor *monitor;
   gulong           monitor_handler;
@@ -100,6 +103,7 @@ enum {
 
 enum {
   CHANGED,
+  PUSHED,
   N_SIGNALS
 };
 
@@ -134,6 +138,7 @@ hub_clear (Hub *hub)
   g_weak_ref_clear (&hub->manager);
   g_main_context_unref (hub->context);
   g_ptr_array_unref (hub->clients);
+  g_ptr_array_unref (hub->pushes);
   g_mutex_clear (&hub->mutex);
   g_cond_clear (&hub->cond);
   g_clear_object (&hub->cancellable);
@@ -345,6 +350,69 @@ hub_report (Hub               *hub,
                               report, report_free);
 }
 
+typedef struct
+{
+  Hub         *hub;
+  RpPushStats  stats;
+} PushReport;
+
+static void
+push_report_free (gpointer data)
+{
+  PushReport *report = data;
+
+  hub_unref (report->hub);
+  g_free (report);
+}
+
+static gboolean
+push_report_dispatch_cb (gpointer data)
+{
+  PushReport *report = data;
+  g_autoptr(RpSyncManager) self = g_weak_ref_get (&report->hub->manager);
+
+  if (self == NULL || self->generation != report->hub->generation)
+    return G_SOURCE_REMOVE;
+
+  self->push_stats.confirmed += report->stats.confirmed;
+  self->push_stats.rejected += report->stats.rejected;
+  self->push_stats.failed += report->stats.failed;
+  self->push_stats.batches += report->stats.batches;
+
+  g_signal_emit (self, signals[PUSHED], 0, report->stats.confirmed, report->stats.rejected);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Sends what the outbox holds for database @index, before any pull */
+static gboolean
+hub_push (Hub           *hub,
+          guint          index,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  RpPush *push = g_ptr_array_index (hub->pushes, index);
+  PushReport *report;
+  RpPushStats stats = { 0 };
+  gboolean ok;
+
+  if (!rp_push_has_pending (push))
+    return TRUE;
+
+  ok = rp_push_run (push, &stats, cancellable, error);
+
+  if (stats.confirmed > 0 || stats.rejected > 0)
+    {
+      report = g_new0 (PushReport, 1);
+      report->hub = hub_ref (hub);
+      report->stats = stats;
+      g_main_context_invoke_full (hub->context, G_PRIORITY_DEFAULT, push_report_dispatch_cb,
+                                  report, push_report_free);
+    }
+
+  return ok;
+}
+
 static void
 client_progress_cb (RpSyncClient *client,
                     guint64       done,
@@ -412,6 +480,7 @@ ensure_hub (RpSyncManager  *self,
             GError        **error)
 {
   g_autoptr(GPtrArray) clients = NULL;
+  g_autoptr(GPtrArray) pushes = NULL;
   Hub *hub;
 
   if (self->hub != NULL)
@@ -429,9 +498,11 @@ ensure_hub (RpSyncManager  *self,
     }
 
   clients = g_ptr_array_new_with_free_func (g_object_unref);
+  pushes = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; self->databases[i] != NULL; i++)
     {
       RpSyncClient *client;
+      RpPush *push;
 
       client = rp_sync_client_new (self->cache, self->server_url, self->databases[i], error);
       if (client == NULL)
@@ -442,6 +513,16 @@ ensure_hub (RpSyncManager  *self,
       rp_sync_client_set_timeouts (client, self->request_s, self->longpoll_s);
       g_object_set_data (G_OBJECT (client), "rp-index", GUINT_TO_POINTER (i));
       g_ptr_array_add (clients, client);
+
+      /* Outbox items that name no database go to the first */
+      push = rp_push_new (self->cache, self->server_url, self->databases[i], i == 0, error);
+      if (push == NULL)
+        return NULL;
+      rp_push_set_credentials (push, self->user, self->password);
+      rp_push_set_auth (push, self->auth);
+      if (self->request_s > 0)
+        rp_push_set_timeout (push, self->request_s);
+      g_ptr_array_add (pushes, push);
     }
 
   hub = g_atomic_rc_box_new0 (Hub);
@@ -449,6 +530,7 @@ ensure_hub (RpSyncManager  *self,
   hub->context = g_main_context_ref (self->context);
   hub->generation = self->generation;
   hub->clients = g_steal_pointer (&clients);
+  hub->pushes = g_steal_pointer (&pushes);
   g_mutex_init (&hub->mutex);
   g_cond_init (&hub->cond);
   /* A machine without a default route still reaches its own loopback;
@@ -509,8 +591,23 @@ once_thread (GTask        *task,
         }
       else
         {
+          g_autoptr(GError) push_error = NULL;
+
           hub_report (hub, i, REPORT_STARTED, NULL, NULL);
+          /* Push first: what the agent did matters more than what is new */
+          if (!hub_push (hub, i, cancellable, &push_error)
+              && g_error_matches (push_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              g_clear_error (&first_error);
+              g_task_return_error (task, g_steal_pointer (&push_error));
+              return;
+            }
           ok = rp_sync_client_pull (client, &stats, cancellable, &error);
+          if (ok && push_error != NULL)
+            {
+              ok = FALSE;
+              error = g_steal_pointer (&push_error);
+            }
           hub_report (hub, i, ok ? REPORT_DONE : REPORT_FAILED, error, &stats);
         }
 
@@ -559,6 +656,7 @@ run_once (RpSyncManager       *self,
   if (!test_only)
     {
       memset (&self->stats, 0, sizeof self->stats);
+      memset (&self->push_stats, 0, sizeof self->push_stats);
       self->run_started = 0;
       for (guint i = 0; i < self->status->len; i++)
         {
@@ -662,7 +760,11 @@ live_thread (gpointer data)
                                                   G_CALLBACK (cancel_forward_cb),
                                                   g_object_ref (round), g_object_unref);
 
-          if (need_pull)
+          /* Push first, whenever the outbox holds something */
+          ok = hub_push (hub, job->index, round, &error);
+          if (!ok)
+            ;
+          else if (need_pull)
             {
               hub_report (hub, job->index, REPORT_STARTED, NULL, NULL);
               ok = rp_sync_client_pull (client, &stats, round, &error);
@@ -685,7 +787,9 @@ live_thread (gpointer data)
             }
           else
             {
-              guint retry_after = rp_sync_client_get_retry_after (client);
+              guint retry_after = MAX (rp_sync_client_get_retry_after (client),
+                                       rp_push_get_retry_after (g_ptr_array_index (hub->pushes,
+                                                                                   job->index)));
               double delay;
 
               need_pull = TRUE;
@@ -922,6 +1026,21 @@ rp_sync_manager_class_init (RpSyncManagerClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRV);
+
+  /**
+   * RpSyncManager::pushed:
+   * @confirmed: outbox items the server stored
+   * @rejected: outbox items the server refused (kept for the agent)
+   *
+   * Emitted on the manager's main context after a push that settled
+   * something.
+   */
+  signals[PUSHED] =
+    g_signal_new ("pushed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
 }
 
 static void
@@ -1148,6 +1267,27 @@ rp_sync_manager_get_stats (RpSyncManager *self,
 }
 
 void
+rp_sync_manager_get_push_stats (RpSyncManager *self,
+                                RpPushStats   *stats)
+{
+  g_return_if_fail (RP_IS_SYNC_MANAGER (self));
+  g_return_if_fail (stats != NULL);
+
+  *stats = self->push_stats;
+}
+
+void
+rp_sync_manager_push_now (RpSyncManager *self)
+{
+  g_return_if_fail (RP_IS_SYNC_MANAGER (self));
+
+  /* A live round waiting on a longpoll would sit on the new items for
+   * a whole poll: end it so the loop goes round and pushes first */
+  if (self->live)
+    rp_sync_manager_retry_now (self);
+}
+
+void
 rp_sync_manager_sync_once_async (RpSyncManager       *self,
                                  GCancellable        *cancellable,
                                  GAsyncReadyCallback  callback,
@@ -1229,6 +1369,7 @@ rp_sync_manager_start_live (RpSyncManager *self)
   g_mutex_unlock (&hub->mutex);
 
   memset (&self->stats, 0, sizeof self->stats);
+  memset (&self->push_stats, 0, sizeof self->push_stats);
   self->run_started = 0;
 
   for (guint i = 0; i < hub->clients->len; i++)

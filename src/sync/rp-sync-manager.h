@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "rp-cache.h"
+#include "rp-push.h"
 #include "rp-sync-client.h"
 
 G_BEGIN_DECLS
@@ -82,5 +83,10 @@ void           rp_sync_manager_start_live            (RpSyncManager        *self
 void           rp_sync_manager_stop                  (RpSyncManager        *self);
 /* Ends any wait between retries at once (a "Retry" button) */
 void           rp_sync_manager_retry_now             (RpSyncManager        *self);
+/* Totals of the pushes of the last sync_once, or since start_live */
+void           rp_sync_manager_get_push_stats        (RpSyncManager        *self,
+                                                      RpPushStats          *stats);
+/* The outbox gained items: when live, send them now */
+void           rp_sync_manager_push_now              (RpSyncManager        *self);
 
 G_END_DECLS
