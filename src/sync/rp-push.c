@@ -307,6 +307,21 @@ reason_of (JsonObject *object,
   return g_strdup_printf (_("Refused by the server (HTTP %u)"), status);
 }
 
+/* A failure that will be retried: the items stay pending, with the reason */
+static void
+mark_failed (RpPush      *self,
+             GPtrArray   *batch,
+             RpPushStats *stats,
+             const char  *reason)
+{
+  g_autofree gint64 *seqs = g_new (gint64, batch->len);
+
+  for (guint i = 0; i < batch->len; i++)
+    seqs[i] = ((RpOutboxItem *) g_ptr_array_index (batch, i))->seq;
+  rp_cache_outbox_failed (self->cache, seqs, batch->len, reason, NULL);
+  stats->failed += batch->len;
+}
+
 /* Sends one batch and settles every item of it.  FALSE with @error when
  * the request as a whole failed: its items stay pending. */
 static gboolean
@@ -346,15 +361,8 @@ push_batch (RpPush        *self,
 
   if (answer == NULL)
     {
-      gint64 *seqs = g_newa (gint64, batch->len);
-
-      for (guint i = 0; i < batch->len; i++)
-        seqs[i] = ((RpOutboxItem *) g_ptr_array_index (batch, i))->seq;
       if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          rp_cache_outbox_failed (self->cache, seqs, batch->len, local_error->message, NULL);
-          stats->failed += batch->len;
-        }
+        mark_failed (self, batch, stats, local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -393,7 +401,9 @@ push_batch (RpPush        *self,
             }
         }
 
-      map_status (self, status, error);
+      map_status (self, status, &local_error);
+      mark_failed (self, batch, stats, local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 

@@ -520,6 +520,7 @@ ensure_hub (RpSyncManager  *self,
         return NULL;
       rp_push_set_credentials (push, self->user, self->password);
       rp_push_set_auth (push, self->auth);
+      rp_push_set_batch_size (push, self->batch_docs);
       if (self->request_s > 0)
         rp_push_set_timeout (push, self->request_s);
       g_ptr_array_add (pushes, push);
