@@ -256,6 +256,25 @@ expect_word (Reader     *r,
   return TRUE;
 }
 
+/* json_node_init_object() and _array() take a reference of their own */
+static JsonNode *
+take_object (JsonObject *obj)
+{
+  JsonNode *node = json_node_init_object (json_node_alloc (), obj);
+
+  json_object_unref (obj);
+  return node;
+}
+
+static JsonNode *
+take_array (JsonArray *array)
+{
+  JsonNode *node = json_node_init_array (json_node_alloc (), array);
+
+  json_array_unref (array);
+  return node;
+}
+
 static JsonNode *
 read_object (Reader *r,
              int     depth)
@@ -267,7 +286,7 @@ read_object (Reader *r,
   if (r->p < r->end && *r->p == '}')
     {
       r->p++;
-      return json_node_init_object (json_node_alloc (), obj);
+      return take_object (obj);
     }
 
   for (;;)
@@ -306,7 +325,7 @@ read_object (Reader *r,
       if (r->p < r->end && *r->p == '}')
         {
           r->p++;
-          return json_node_init_object (json_node_alloc (), obj);
+          return take_object (obj);
         }
       fail (r, _("expected “,” or “}”"));
       goto error;
@@ -328,7 +347,7 @@ read_array (Reader *r,
   if (r->p < r->end && *r->p == ']')
     {
       r->p++;
-      return json_node_init_array (json_node_alloc (), array);
+      return take_array (array);
     }
 
   for (;;)
@@ -348,7 +367,7 @@ read_array (Reader *r,
       if (r->p < r->end && *r->p == ']')
         {
           r->p++;
-          return json_node_init_array (json_node_alloc (), array);
+          return take_array (array);
         }
       fail (r, _("expected “,” or “]”"));
       goto error;
