@@ -10,6 +10,8 @@
 #include <glib/gi18n.h>
 
 #include "rp-application.h"
+#include "rp-preferences-window.h"
+#include "rp-secret.h"
 #include "rp-window.h"
 
 struct _RpApplication
@@ -17,6 +19,15 @@ struct _RpApplication
   AdwApplication  parent_instance;
 
   RpCache        *cache;
+  RpSyncManager  *sync_manager;
+  GSettings      *settings;
+  GCancellable   *cancellable;
+  guint           configure_id;
+
+  /* --server, --db, --user: override GSettings for this run */
+  char           *server_override;
+  GStrv           db_override;
+  char           *user_override;
 };
 
 G_DEFINE_FINAL_TYPE (RpApplication, rp_application, ADW_TYPE_APPLICATION)
@@ -31,6 +42,154 @@ show_error (RpApplication *self,
   gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static GSettings *
+settings_new_if_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "dev.rapport.Rapport", TRUE);
+  if (schema == NULL)
+    return NULL;
+
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+/* Sync */
+
+typedef struct
+{
+  RpApplication *self;
+  guint          serial;
+} LookupData;
+
+static void
+start_live (RpApplication *self)
+{
+  const char *url = rp_sync_manager_get_server_url (self->sync_manager);
+  const char *const *dbs = rp_sync_manager_get_databases (self->sync_manager);
+
+  if (url == NULL || *url == '\0' || dbs == NULL || dbs[0] == NULL)
+    return;
+
+  /* First a catch-up pull, then the longpoll feed: both in start_live */
+  g_debug ("Starting live sync of %u databases", g_strv_length ((char **) dbs));
+  rp_sync_manager_start_live (self->sync_manager);
+}
+
+static void
+password_looked_up_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(RpApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *password;
+
+  password = rp_secret_lookup_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    g_message ("No password from the keyring: %s", error->message);
+
+  if (self->sync_manager == NULL)
+    {
+      rp_secret_free (password);
+      return;
+    }
+
+  rp_sync_manager_set_password (self->sync_manager, password);
+  rp_secret_free (password);
+  start_live (self);
+}
+
+static gboolean
+sync_enabled (RpApplication *self)
+{
+  if (self->server_override != NULL)
+    return TRUE;
+  return self->settings != NULL && g_settings_get_boolean (self->settings, "sync-enabled");
+}
+
+/* Applies the settings (or the command line) to the sync manager, and
+ * starts or stops live sync to match */
+static void
+configure_sync (RpApplication *self)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *user = NULL;
+  g_auto(GStrv) dbs = NULL;
+
+  if (self->sync_manager == NULL)
+    return;
+
+  if (self->server_override != NULL)
+    url = g_strdup (self->server_override);
+  else if (self->settings != NULL)
+    url = g_settings_get_string (self->settings, "server-url");
+
+  if (self->db_override != NULL)
+    dbs = g_strdupv (self->db_override);
+  else if (self->settings != NULL)
+    dbs = g_settings_get_strv (self->settings, "databases");
+
+  if (self->user_override != NULL)
+    user = g_strdup (self->user_override);
+  else if (self->settings != NULL)
+    user = g_settings_get_string (self->settings, "username");
+
+  if (!sync_enabled (self))
+    {
+      rp_sync_manager_stop (self->sync_manager);
+      g_clear_pointer (&url, g_free);
+    }
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  rp_sync_manager_set_server_url (self->sync_manager, url);
+  rp_sync_manager_set_databases (self->sync_manager, (const char *const *) dbs);
+  rp_sync_manager_set_user (self->sync_manager, user && *user ? user : NULL);
+
+  if (url == NULL || *url == '\0')
+    return;
+
+  /* The password lives in the keyring; without a user there is none */
+  if (user != NULL && *user != '\0')
+    rp_secret_lookup_async (url, user, self->cancellable, password_looked_up_cb,
+                            g_object_ref (self));
+  else
+    {
+      rp_sync_manager_set_password (self->sync_manager, NULL);
+      start_live (self);
+    }
+}
+
+static gboolean
+configure_idle_cb (gpointer user_data)
+{
+  RpApplication *self = user_data;
+
+  self->configure_id = 0;
+  configure_sync (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+settings_changed_cb (RpApplication *self,
+                     const char    *key,
+                     GSettings     *settings)
+{
+  static const char *sync_keys[] = { "server-url", "databases", "username", "sync-enabled", NULL };
+
+  /* Several keys change together when preferences are applied: once */
+  if (g_strv_contains (sync_keys, key) && self->configure_id == 0)
+    self->configure_id = g_idle_add (configure_idle_cb, self);
 }
 
 static void
@@ -52,6 +211,7 @@ rp_application_activate (GApplication *app)
           return;
         }
       window = GTK_WINDOW (rp_window_new (GTK_APPLICATION (app), cache));
+      rp_window_set_sync_manager (RP_WINDOW (window), rp_application_get_sync_manager (self));
     }
 
   gtk_window_present (window);
@@ -88,47 +248,12 @@ preferences_action (GSimpleAction *action,
                     gpointer       user_data)
 {
   RpApplication *self = user_data;
-  AdwPreferencesWindow *prefs;
-  AdwPreferencesPage *page;
-  AdwPreferencesGroup *group;
-  GtkWidget *row;
-  g_autofree char *count = NULL;
+  RpPreferencesWindow *prefs;
 
-  prefs = ADW_PREFERENCES_WINDOW (adw_preferences_window_new ());
+  prefs = rp_preferences_window_new (self->cache, self->sync_manager);
   gtk_window_set_transient_for (GTK_WINDOW (prefs),
                                 gtk_application_get_active_window (GTK_APPLICATION (self)));
   gtk_window_set_modal (GTK_WINDOW (prefs), TRUE);
-
-  page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
-  adw_preferences_page_set_title (page, _("General"));
-  adw_preferences_page_set_icon_name (page, "emblem-system-symbolic");
-
-  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (group, _("Local Cache"));
-  adw_preferences_group_set_description (group, _("Customer data is kept on this computer so the desktop keeps working without a network."));
-
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Location"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), self->cache ? rp_cache_get_path (self->cache) : "");
-  adw_preferences_group_add (group, row);
-
-  if (self->cache)
-    {
-      gint64 n = rp_cache_count_customers (self->cache);
-      count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d customer", "%d customers", (int) n), (int) n);
-    }
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Customers"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), count ? count : "");
-  adw_preferences_group_add (group, row);
-  adw_preferences_page_add (page, group);
-
-  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  adw_preferences_group_set_title (group, _("Server"));
-  adw_preferences_group_set_description (group, _("Sync with a CouchDB server is set up with “rapportctl sync” for now."));
-  adw_preferences_page_add (page, group);
-
-  adw_preferences_window_add (prefs, page);
   gtk_window_present (GTK_WINDOW (prefs));
 }
 
@@ -162,6 +287,7 @@ rp_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *prefs_accels[] = { "<Control>comma", NULL };
+  RpApplication *self = RP_APPLICATION (app);
 
   G_APPLICATION_CLASS (rp_application_parent_class)->startup (app);
 
@@ -173,6 +299,48 @@ rp_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", prefs_accels);
+
+  self->settings = settings_new_if_installed ();
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed",
+                             G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
+rp_application_shutdown (GApplication *app)
+{
+  RpApplication *self = RP_APPLICATION (app);
+
+  g_clear_handle_id (&self->configure_id, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  if (self->sync_manager != NULL)
+    rp_sync_manager_stop (self->sync_manager);
+
+  G_APPLICATION_CLASS (rp_application_parent_class)->shutdown (app);
+}
+
+static int
+rp_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  RpApplication *self = RP_APPLICATION (app);
+  const char *server = NULL, *user = NULL;
+  g_autofree const char **dbs = NULL;
+
+  if (g_variant_dict_lookup (options, "server", "&s", &server))
+    self->server_override = g_strdup (server);
+  if (g_variant_dict_lookup (options, "db", "^a&s", &dbs))
+    self->db_override = g_strdupv ((char **) dbs);
+  if (g_variant_dict_lookup (options, "user", "&s", &user))
+    self->user_override = g_strdup (user);
+
+  if (self->server_override != NULL && self->db_override == NULL)
+    {
+      g_printerr ("%s\n", _("--server needs at least one --db"));
+      return 1;
+    }
+
+  return -1;
 }
 
 static void
@@ -180,7 +348,14 @@ rp_application_finalize (GObject *object)
 {
   RpApplication *self = (RpApplication *)object;
 
+  g_clear_handle_id (&self->configure_id, g_source_remove);
+  g_clear_object (&self->sync_manager);
   g_clear_object (&self->cache);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->server_override, g_free);
+  g_clear_pointer (&self->db_override, g_strfreev);
+  g_clear_pointer (&self->user_override, g_free);
 
   G_OBJECT_CLASS (rp_application_parent_class)->finalize (object);
 }
@@ -194,11 +369,24 @@ rp_application_class_init (RpApplicationClass *klass)
   object_class->finalize = rp_application_finalize;
   app_class->activate = rp_application_activate;
   app_class->startup = rp_application_startup;
+  app_class->shutdown = rp_application_shutdown;
+  app_class->handle_local_options = rp_application_handle_local_options;
 }
 
 static void
 rp_application_init (RpApplication *self)
 {
+  static const GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Sync with the server at URL (instead of the one in Preferences)"), N_("URL") },
+    { "db", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+      N_("A database to sync with --server (repeat for several)"), N_("NAME") },
+    { "user", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("The user name on --server; the password comes from the keyring"), N_("USER") },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
 }
 
 RpApplication *
@@ -226,4 +414,19 @@ rp_application_get_cache (RpApplication  *self,
     }
 
   return self->cache;
+}
+
+RpSyncManager *
+rp_application_get_sync_manager (RpApplication *self)
+{
+  g_return_val_if_fail (RP_IS_APPLICATION (self), NULL);
+
+  /* One manager for the cache, made with it and configured at once */
+  if (self->sync_manager == NULL && self->cache != NULL)
+    {
+      self->sync_manager = rp_sync_manager_new (self->cache);
+      configure_sync (self);
+    }
+
+  return self->sync_manager;
 }

@@ -431,6 +431,24 @@ rp_customer_view_load (RpCustomerView *self,
   reload_timeline (self);
 }
 
+void
+rp_customer_view_refresh (RpCustomerView *self)
+{
+  g_return_if_fail (RP_IS_CUSTOMER_VIEW (self));
+
+  if (self->customer_id == NULL || self->cache == NULL)
+    return;
+
+  /* Unlike load, the timeline is not cleared nor scrolled: the model
+   * announces only the rows that changed, so the agent keeps their place */
+  if (!self->show_queued)
+    {
+      self->pending++;
+      self->show_queued = TRUE;
+    }
+  reload_timeline (self);
+}
+
 static void
 start_show (RpCustomerView *self)
 {

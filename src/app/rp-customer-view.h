@@ -23,6 +23,9 @@ void             rp_customer_view_set_cache       (RpCustomerView *self,
 /* Shows a customer; "loaded" is emitted once card and timeline are filled */
 void             rp_customer_view_load            (RpCustomerView *self,
                                                    const char     *customer_id);
+/* Reads the shown customer again (new documents arrived), keeping the
+ * timeline's scroll position; "loaded" is emitted when done */
+void             rp_customer_view_refresh         (RpCustomerView *self);
 const char      *rp_customer_view_get_customer_id (RpCustomerView *self);
 RpContextCard   *rp_customer_view_get_card        (RpCustomerView *self);
 RpTimelineModel *rp_customer_view_get_model       (RpCustomerView *self);

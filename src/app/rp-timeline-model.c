@@ -346,12 +346,109 @@ rp_timeline_model_new (RpCache *cache)
   return self;
 }
 
+/* What a layout position shows, to tell which rows two layouts share: an
+ * event by its rowid, a day header by its day and how many events it heads */
+typedef struct
+{
+  gint64   key;
+  guint    count;
+  gboolean header;
+} RowKey;
+
+static RowKey
+row_key (GArray *index,
+         GArray *layout,
+         GArray *day_counts,
+         guint   ordinal,
+         guint   position)
+{
+  gint32 v = g_array_index (layout, gint32, position);
+  RowKey key = { 0 };
+
+  if (v >= 0)
+    key.key = g_array_index (index, RpTimelineEntry, v).rowid;
+  else
+    {
+      key.header = TRUE;
+      key.key = local_day (g_array_index (index, RpTimelineEntry, -(v + 1)).at_usec);
+      key.count = g_array_index (day_counts, guint, ordinal);
+    }
+
+  return key;
+}
+
+static gboolean
+row_key_equal (RowKey a,
+               RowKey b)
+{
+  return a.header == b.header && a.key == b.key && a.count == b.count;
+}
+
+/* The rows both layouts share at their start and at their end, so a reload
+ * that brought a new event announces only what changed, and GtkListView
+ * keeps what it shows (and where it is scrolled) for the rest */
+static void
+common_ends (RpTimelineModel *self,
+             Layout          *layout,
+             guint           *out_prefix,
+             guint           *out_suffix)
+{
+  guint old_n = self->layout ? self->layout->len : 0;
+  guint new_n = layout && layout->layout ? layout->layout->len : 0;
+  guint prefix = 0, suffix = 0;
+  guint old_headers = 0, new_headers = 0;
+
+  *out_prefix = *out_suffix = 0;
+  if (old_n == 0 || new_n == 0)
+    return;
+
+  while (prefix < old_n && prefix < new_n)
+    {
+      gboolean old_header = g_array_index (self->layout, gint32, prefix) < 0;
+      gboolean new_header = g_array_index (layout->layout, gint32, prefix) < 0;
+      RowKey a = row_key (self->index, self->layout, self->day_counts, old_headers, prefix);
+      RowKey b = row_key (layout->index, layout->layout, layout->day_counts, new_headers, prefix);
+
+      if (!row_key_equal (a, b))
+        break;
+      old_headers += old_header;
+      new_headers += new_header;
+      prefix++;
+    }
+
+  old_headers = self->day_counts->len;
+  new_headers = layout->day_counts->len;
+  while (suffix < old_n - prefix && suffix < new_n - prefix)
+    {
+      guint op = old_n - 1 - suffix, np = new_n - 1 - suffix;
+      gboolean old_header = g_array_index (self->layout, gint32, op) < 0;
+      gboolean new_header = g_array_index (layout->layout, gint32, np) < 0;
+      RowKey a, b;
+
+      a = row_key (self->index, self->layout, self->day_counts,
+                   old_headers - (old_header ? 1 : 0), op);
+      b = row_key (layout->index, layout->layout, layout->day_counts,
+                   new_headers - (new_header ? 1 : 0), np);
+      if (!row_key_equal (a, b))
+        break;
+      old_headers -= old_header;
+      new_headers -= new_header;
+      suffix++;
+    }
+
+  *out_prefix = prefix;
+  *out_suffix = suffix;
+}
+
 static void
 replace (RpTimelineModel *self,
          Layout          *layout)
 {
   guint old_n = rp_timeline_model_get_n_items (G_LIST_MODEL (self));
   guint new_n;
+  guint prefix, suffix;
+
+  common_ends (self, layout, &prefix, &suffix);
 
   g_hash_table_remove_all (self->pages);
   g_clear_pointer (&self->index, g_array_unref);
@@ -379,8 +476,9 @@ replace (RpTimelineModel *self,
     }
 
   new_n = rp_timeline_model_get_n_items (G_LIST_MODEL (self));
-  if (old_n > 0 || new_n > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, new_n);
+  if (old_n - prefix - suffix > 0 || new_n - prefix - suffix > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), prefix,
+                                old_n - prefix - suffix, new_n - prefix - suffix);
 }
 
 void

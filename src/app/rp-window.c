@@ -13,21 +13,27 @@
 #include "rp-doc.h"
 #include "rp-customer-view.h"
 #include "rp-search-row.h"
+#include "rp-sync-status.h"
 #include "rp-window.h"
 
 #define SEARCH_LIMIT 30
 #define DEMO_BATCH 1000
+/* Batches land many times a second during a first sync: search again at
+ * most this often */
+#define RESEARCH_DELAY_MS 1000
 
 struct _RpWindow
 {
   AdwApplicationWindow  parent_instance;
 
   RpCache              *cache;
+  RpSyncManager        *sync_manager;
   GSettings            *settings;
   GCancellable         *search_cancellable;
   GCancellable         *cancellable;
   guint                 search_generation;
   guint                 search_idle_id;
+  guint                 research_id;
 
   /* Demo seeding: the worker counts, a timeout shows the count */
   gint                  demo_done;
@@ -43,6 +49,7 @@ struct _RpWindow
   GtkListBox           *results_list;
   GtkStack             *results_stack;
   GtkSearchEntry       *search_entry;
+  RpSyncStatus         *sync_status;
 };
 
 G_DEFINE_FINAL_TYPE (RpWindow, rp_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -485,6 +492,73 @@ load_demo_action (GtkWidget  *widget,
   g_task_run_in_thread (task, demo_thread);
 }
 
+/* Sync: what arrives shows up where the agent is looking */
+
+static gboolean
+research_cb (gpointer user_data)
+{
+  RpWindow *self = user_data;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  self->research_id = 0;
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->results_stack), "hint") != 0
+      && *text != '\0')
+    start_search (self, text);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+sync_changed_cb (RpWindow      *self,
+                 GStrv          customer_ids,
+                 RpSyncManager *manager)
+{
+  const char *shown = rp_customer_view_get_customer_id (self->customer_view);
+
+  /* The first customers arrived: there is something to search now */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "welcome") == 0
+      && rp_cache_count_customers (self->cache) > 0)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->demo_progress), FALSE);
+      show_main (self);
+    }
+
+  if (shown != NULL && customer_ids != NULL
+      && g_strv_contains ((const char *const *) customer_ids, shown)
+      && g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "customer") == 0)
+    rp_customer_view_refresh (self->customer_view);
+
+  if (self->research_id == 0)
+    self->research_id = g_timeout_add (RESEARCH_DELAY_MS, research_cb, self);
+}
+
+/* On the welcome page, a first sync shows its progress where the demo
+ * button would */
+static void
+sync_progress_cb (RpWindow      *self,
+                  GParamSpec    *pspec,
+                  RpSyncManager *manager)
+{
+  gboolean welcome = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "welcome") == 0;
+  gboolean syncing = rp_sync_manager_get_state (manager) == RP_SYNC_STATE_SYNCING;
+  const char *progress = rp_sync_status_get_progress (self->sync_status);
+
+  if (!welcome || self->demo_progress_id != 0)
+    return;
+
+  if (syncing && progress != NULL && *progress != '\0')
+    {
+      guint64 done = rp_sync_manager_get_docs_done (manager);
+      guint64 total = rp_sync_manager_get_docs_total (manager);
+
+      gtk_widget_set_visible (GTK_WIDGET (self->demo_progress), TRUE);
+      gtk_progress_bar_set_fraction (self->demo_progress, total ? MIN (1.0, (double) done / total) : 0);
+      gtk_progress_bar_set_text (self->demo_progress, progress);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->demo_progress), FALSE);
+}
+
 /* Window state */
 
 static void
@@ -591,6 +665,10 @@ rp_window_dispose (GObject *object)
   g_cancellable_cancel (self->search_cancellable);
   g_clear_handle_id (&self->demo_progress_id, g_source_remove);
   g_clear_handle_id (&self->search_idle_id, g_source_remove);
+  g_clear_handle_id (&self->research_id, g_source_remove);
+  if (self->sync_manager != NULL)
+    g_signal_handlers_disconnect_by_data (self->sync_manager, self);
+  g_clear_object (&self->sync_manager);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), RP_TYPE_WINDOW);
 
@@ -674,6 +752,7 @@ rp_window_class_init (RpWindowClass *klass)
                                            G_TYPE_NONE, 1, G_TYPE_UINT);
 
   g_type_ensure (RP_TYPE_CUSTOMER_VIEW);
+  g_type_ensure (RP_TYPE_SYNC_STATUS);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/rapport/Rapport/ui/rp-window.ui");
   gtk_widget_class_bind_template_child (widget_class, RpWindow, content_stack);
@@ -685,6 +764,7 @@ rp_window_class_init (RpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RpWindow, results_list);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, results_stack);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, sync_status);
 
   gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
   gtk_widget_class_install_action (widget_class, "win.load-demo", NULL, load_demo_action);
@@ -730,6 +810,39 @@ rp_window_new (GtkApplication *application,
                        "application", application,
                        "cache", cache,
                        NULL);
+}
+
+void
+rp_window_set_sync_manager (RpWindow      *self,
+                            RpSyncManager *manager)
+{
+  g_return_if_fail (RP_IS_WINDOW (self));
+  g_return_if_fail (!manager || RP_IS_SYNC_MANAGER (manager));
+
+  if (self->sync_manager == manager)
+    return;
+
+  if (self->sync_manager != NULL)
+    g_signal_handlers_disconnect_by_data (self->sync_manager, self);
+  g_set_object (&self->sync_manager, manager);
+  rp_sync_status_set_manager (self->sync_status, manager);
+
+  if (manager != NULL)
+    {
+      g_signal_connect_object (manager, "changed", G_CALLBACK (sync_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (manager, "notify::docs-done", G_CALLBACK (sync_progress_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (manager, "notify::state", G_CALLBACK (sync_progress_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+}
+
+RpSyncStatus *
+rp_window_get_sync_status (RpWindow *self)
+{
+  g_return_val_if_fail (RP_IS_WINDOW (self), NULL);
+  return self->sync_status;
 }
 
 RpCache *

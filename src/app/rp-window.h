@@ -9,6 +9,8 @@
 
 #include "rp-cache.h"
 #include "rp-customer-view.h"
+#include "rp-sync-manager.h"
+#include "rp-sync-status.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +21,9 @@ G_DECLARE_FINAL_TYPE (RpWindow, rp_window, RP, WINDOW, AdwApplicationWindow)
 RpWindow       *rp_window_new                (GtkApplication *application,
                                               RpCache        *cache);
 RpCache        *rp_window_get_cache          (RpWindow       *self);
+/* Shows its state in the header and what it brings as it arrives */
+void            rp_window_set_sync_manager   (RpWindow       *self,
+                                              RpSyncManager  *manager);
 void            rp_window_open_customer      (RpWindow       *self,
                                               const char     *customer_id);
 void            rp_window_search             (RpWindow       *self,
@@ -29,5 +34,6 @@ GtkListBox     *rp_window_get_results_list   (RpWindow       *self);
 RpCustomerView *rp_window_get_customer_view  (RpWindow       *self);
 const char     *rp_window_get_page           (RpWindow       *self);
 const char     *rp_window_get_results_page   (RpWindow       *self);
+RpSyncStatus   *rp_window_get_sync_status    (RpWindow       *self);
 
 G_END_DECLS

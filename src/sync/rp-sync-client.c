@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 
 #include "rp-doc.h"
+#include "rp-json.h"
 #include "rp-sync-client.h"
 
 #define DEFAULT_BATCH_DOCS      1000
@@ -391,7 +392,7 @@ client_request_once (RpSyncClient  *self,
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GByteArray) buffer = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
   g_autofree char *uri = NULL;
   SoupMessageHeaders *headers;
   Deadline deadline = { 0 };
@@ -512,24 +513,25 @@ client_request_once (RpSyncClient  *self,
       return NULL;
     }
 
-  /* json-glib rejects an unterminated document, which is what catches a
-   * chunked body that stopped without its last chunk. */
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, (const char *) buffer->data, buffer->len,
-                                   &local_error))
+  /* The reader rejects an unterminated document, which is what catches a
+   * chunked body that stopped without its last chunk; it is several times
+   * faster than JsonParser, and every pulled document goes through it. */
+  root = rp_json_parse ((const char *) buffer->data, buffer->len, &local_error);
+  if (root == NULL)
     {
       g_debug ("Invalid JSON from %s: %s", self->host, local_error->message);
       set_malformed (error, _("invalid JSON"));
       return NULL;
     }
 
-  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
+      json_node_unref (root);
       set_malformed (error, _("not a JSON object"));
       return NULL;
     }
 
-  return json_parser_steal_root (parser);
+  return root;
 }
 
 static JsonNode *
