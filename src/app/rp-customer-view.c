@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "rp-doc.h"
+#include "rp-customer-actions.h"
 #include "rp-customer-view.h"
 #include "rp-timeline-item.h"
 #include "rp-timeline-row.h"
@@ -28,6 +29,7 @@ struct _RpCustomerView
   guint             pending;
   gboolean          show_queued;
 
+  RpCustomerActions *actions;
   RpContextCard    *card;
   GtkScrolledWindow *card_scroller;
   GtkWidget        *channel_chips;
@@ -146,6 +148,7 @@ show_loaded_cb (GObject      *object,
     }
 
   rp_context_card_set_data (self->card, show, g_get_real_time ());
+  rp_customer_actions_set_customer (self->actions, self->customer_id, show);
   finish_one (self);
 }
 
@@ -341,10 +344,12 @@ rp_customer_view_class_init (RpCustomerViewClass *klass)
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (RP_TYPE_CONTEXT_CARD);
+  g_type_ensure (RP_TYPE_CUSTOMER_ACTIONS);
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/rapport/Rapport/ui/rp-customer-view.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, RpCustomerView, actions);
   gtk_widget_class_bind_template_child (widget_class, RpCustomerView, card);
   gtk_widget_class_bind_template_child (widget_class, RpCustomerView, card_scroller);
   gtk_widget_class_bind_template_child (widget_class, RpCustomerView, channel_chips);
@@ -378,6 +383,9 @@ rp_customer_view_init (RpCustomerView *self)
 
   g_signal_connect_object (self->timeline_view, "activate",
                            G_CALLBACK (timeline_activate_cb), self, G_CONNECT_SWAPPED);
+  /* A saved action shows at once, marked as waiting to sync */
+  g_signal_connect_object (self->actions, "saved",
+                           G_CALLBACK (rp_customer_view_refresh), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
@@ -398,6 +406,7 @@ rp_customer_view_set_cache (RpCustomerView *self,
   if (!g_set_object (&self->cache, cache))
     return;
 
+  rp_customer_actions_set_cache (self->actions, cache);
   g_clear_object (&self->model);
   self->model = rp_timeline_model_new (cache);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));

@@ -35,12 +35,17 @@ now_ms (void)
 JsonObject *
 rp_action_new (const char *type)
 {
-  JsonObject *doc = json_object_new ();
-  g_autofree char *uuid = rp_uuid_new ();
-  g_autofree char *id = g_strconcat (type, ":", uuid, NULL);
-  g_autofree char *at = rp_format_timestamp (now_ms () * 1000);
+  JsonObject *doc;
+  g_autofree char *uuid = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *at = NULL;
 
   g_return_val_if_fail (type != NULL, NULL);
+
+  doc = json_object_new ();
+  uuid = rp_uuid_new ();
+  id = g_strconcat (type, ":", uuid, NULL);
+  at = rp_format_timestamp (now_ms () * 1000);
 
   json_object_set_string_member (doc, "_id", id);
   json_object_set_string_member (doc, "type", type);
@@ -53,7 +58,10 @@ rp_action_new (const char *type)
 JsonNode *
 rp_action_node (JsonObject *doc)
 {
-  return json_node_init_object (json_node_alloc (), doc);
+  JsonNode *node = json_node_init_object (json_node_alloc (), doc);
+
+  json_object_unref (doc);
+  return node;
 }
 
 JsonObject *

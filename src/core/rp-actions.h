@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 /* @type, a fresh id, `schema` and `at` (now, in milliseconds so two
  * actions of the same second keep their order) */
 JsonObject *rp_action_new            (const char  *type);
+/* Wraps @doc, taking the caller's reference */
 JsonNode   *rp_action_node           (JsonObject  *doc);
 
 JsonObject *rp_action_note           (const char  *customer_id,
