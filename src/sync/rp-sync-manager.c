@@ -182,6 +182,25 @@ typedef struct
   RpSyncStats  stats;
 } Report;
 
+/* Runs @func on the manager's context, always later and never in the
+ * calling thread: g_main_context_invoke () would run it right here when
+ * the context happens to be free, which puts the manager's bookkeeping,
+ * its notifications and whatever a window does with them (GTK) on a
+ * syncing thread. */
+static void
+hub_dispatch (Hub            *hub,
+              GSourceFunc     func,
+              gpointer        data,
+              GDestroyNotify  notify)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, notify);
+  g_source_set_static_name (source, "[rapport] sync report");
+  g_source_attach (source, hub->context);
+}
+
 static void
 report_free (gpointer data)
 {
@@ -346,8 +365,7 @@ hub_report (Hub               *hub,
   if (stats != NULL)
     report->stats = *stats;
 
-  g_main_context_invoke_full (hub->context, G_PRIORITY_DEFAULT, report_dispatch_cb,
-                              report, report_free);
+  hub_dispatch (hub, report_dispatch_cb, report, report_free);
 }
 
 typedef struct
@@ -406,8 +424,7 @@ hub_push (Hub           *hub,
       report = g_new0 (PushReport, 1);
       report->hub = hub_ref (hub);
       report->stats = stats;
-      g_main_context_invoke_full (hub->context, G_PRIORITY_DEFAULT, push_report_dispatch_cb,
-                                  report, push_report_free);
+      hub_dispatch (hub, push_report_dispatch_cb, report, push_report_free);
     }
 
   return ok;
@@ -435,8 +452,7 @@ client_progress_cb (RpSyncClient *client,
         report->customers[i] = g_strdup (g_ptr_array_index (customer_ids, i));
     }
 
-  g_main_context_invoke_full (hub->context, G_PRIORITY_DEFAULT, report_dispatch_cb,
-                              report, report_free);
+  hub_dispatch (hub, report_dispatch_cb, report, report_free);
 }
 
 static gboolean
