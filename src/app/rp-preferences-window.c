@@ -36,6 +36,7 @@ struct _RpPreferencesWindow
   AdwEntryRow          *server_row;
   GtkSwitch            *sync_switch;
   GtkButton            *test_button;
+  GtkImage             *test_icon;
   AdwActionRow         *test_row;
   GtkSpinner           *test_spinner;
   AdwEntryRow          *user_row;
@@ -187,10 +188,8 @@ set_test_result (RpPreferencesWindow *self,
   self->test_result = g_strdup (text);
   adw_action_row_set_subtitle (self->test_row, text ? text : "");
 
-  if (failed)
-    gtk_widget_add_css_class (GTK_WIDGET (self->test_row), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->test_row), "error");
+  /* The words say it; the icon and its colour only draw the eye */
+  gtk_widget_set_visible (GTK_WIDGET (self->test_icon), failed);
 }
 
 static void
@@ -392,6 +391,7 @@ rp_preferences_window_class_init (RpPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RpPreferencesWindow, server_row);
   gtk_widget_class_bind_template_child (widget_class, RpPreferencesWindow, sync_switch);
   gtk_widget_class_bind_template_child (widget_class, RpPreferencesWindow, test_button);
+  gtk_widget_class_bind_template_child (widget_class, RpPreferencesWindow, test_icon);
   gtk_widget_class_bind_template_child (widget_class, RpPreferencesWindow, test_row);
   gtk_widget_class_bind_template_child (widget_class, RpPreferencesWindow, test_spinner);
   gtk_widget_class_bind_template_child (widget_class, RpPreferencesWindow, user_row);

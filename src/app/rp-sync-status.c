@@ -28,6 +28,7 @@ struct _RpSyncStatus
   GCancellable   *cancellable;
   char           *text;
   char           *progress;
+  char           *databases_key;
   guint           refresh_id;
 
   GtkListBox     *databases_list;
@@ -120,13 +121,23 @@ set_text (RpSyncStatus *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
 }
 
+/* One row per database, with the server it comes from */
 static void
-fill_databases (RpSyncStatus *self,
-                const char   *state_text)
+fill_databases (RpSyncStatus *self)
 {
   const char *const *dbs = self->manager ? rp_sync_manager_get_databases (self->manager) : NULL;
   const char *url = self->manager ? rp_sync_manager_get_server_url (self->manager) : NULL;
+  g_autofree char *joined = NULL;
+  g_autofree char *key = NULL;
   GtkWidget *child;
+
+  /* Rebuilt only when the configuration changed, not at every progress */
+  joined = dbs ? g_strjoinv ("\n", (char **) dbs) : g_strdup ("");
+  key = g_strdup_printf ("%s\n%s", url ? url : "", joined);
+  if (g_strcmp0 (key, self->databases_key) == 0)
+    return;
+  g_free (self->databases_key);
+  self->databases_key = g_steal_pointer (&key);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->databases_list))))
     gtk_list_box_remove (self->databases_list, child);
@@ -134,12 +145,9 @@ fill_databases (RpSyncStatus *self,
   for (guint i = 0; dbs != NULL && dbs[i] != NULL; i++)
     {
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *subtitle = NULL;
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), dbs[i]);
-      /* Translators: a database in the sync popover: its state, then its server */
-      subtitle = g_strdup_printf (_("%s · %s"), state_text, url ? url : "");
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), url ? url : "");
       gtk_list_box_append (self->databases_list, row);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->databases_list), dbs != NULL && dbs[0] != NULL);
@@ -230,7 +238,9 @@ update (RpSyncStatus *self)
 
   set_text (self, text);
   gtk_label_set_text (self->heading, heading);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), text);
+  /* GTK 4.8 trips over a tooltip replaced while it shows: only on change */
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self->menu_button)), text) != 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), text);
   gtk_image_set_from_icon_name (self->icon, icon);
   gtk_widget_set_visible (GTK_WIDGET (self->icon), !syncing);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), syncing);
@@ -257,7 +267,7 @@ update (RpSyncStatus *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync-status.retry", configured);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync-status.sync-now", configured && !syncing);
 
-  fill_databases (self, text);
+  fill_databases (self);
 }
 
 static gboolean
@@ -329,6 +339,7 @@ rp_sync_status_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->text, g_free);
   g_clear_pointer (&self->progress, g_free);
+  g_clear_pointer (&self->databases_key, g_free);
 
   G_OBJECT_CLASS (rp_sync_status_parent_class)->finalize (object);
 }
