@@ -5,7 +5,9 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
@@ -48,6 +50,13 @@ rp_test_free_port (void)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
+/* A test that aborts skips its teardown: the server goes with it */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static void
 peer_spawn (RpTestPeer *peer)
 {
@@ -61,6 +70,7 @@ peer_spawn (RpTestPeer *peer)
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
                                         | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_subprocess_launcher_set_cwd (launcher, peer->dir);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   if (peer->in_memory)
     peer->process = g_subprocess_launcher_spawn (launcher, &error, "node", server, "--in-memory",
                                                  "--no-stdout-logs", "--port", port,
