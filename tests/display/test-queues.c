@@ -1,0 +1,630 @@
+/* test-queues.c: the queues page, drill-down, ticket lists and notifications
+ * on a real cache under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include "rp-cache.h"
+#include "rp-chart.h"
+#include "rp-demo.h"
+#include "rp-doc.h"
+#include "rp-notifier.h"
+#include "rp-queues.h"
+#include "rp-queues-page.h"
+#include "rp-ticket-item.h"
+#include "rp-ticket-list.h"
+
+#define C1 "customer:0b1c2d3e-0000-4000-8000-000000000001"
+#define C2 "customer:0b1c2d3e-0000-4000-8000-000000000002"
+/* The fixture's clock (tests/unit/fixtures/queues.json) */
+#define FIXTURE_NOW "2026-11-23T10:00:00Z"
+/* The demo's: 14:32 in Tokyo */
+#define DEMO_NOW "2026-11-23T05:32:00Z"
+
+static char *tmpdir;
+
+/* Helpers */
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for_flag (gboolean *flag)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (60, timeout_cb, &timed_out);
+
+  while (!*flag && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  g_assert_false (timed_out);
+}
+
+static void
+flag_cb (gpointer flag)
+{
+  *(gboolean *) flag = TRUE;
+}
+
+static void
+flag_signal_cb (GObject  *object,
+                gpointer  flag)
+{
+  *(gboolean *) flag = TRUE;
+}
+
+static void
+wait_signal (gpointer    instance,
+             const char *signal)
+{
+  gboolean done = FALSE;
+  gulong id = g_signal_connect (instance, signal, G_CALLBACK (flag_signal_cb), &done);
+
+  wait_for_flag (&done);
+  g_signal_handler_disconnect (instance, id);
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gpointer       flag)
+{
+  *(gboolean *) flag = TRUE;
+}
+
+static void
+settle (GtkWidget *widget)
+{
+  gboolean done = FALSE, painted = FALSE;
+  GdkFrameClock *clock;
+  gulong id;
+
+  g_timeout_add_once (400, flag_cb, &done);
+  wait_for_flag (&done);
+  clock = gtk_widget_get_frame_clock (widget);
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  wait_for_flag (&painted);
+  g_signal_handler_disconnect (clock, id);
+}
+
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  const char *dir = g_getenv ("RAPPORT_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  int width, height;
+
+  settle (widget);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_render_node_unref (node);
+  path = g_build_filename (dir ? dir : ".", name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static gint64
+stamp (const char *text)
+{
+  gint64 usec = 0;
+
+  g_assert_true (rp_parse_timestamp (text, &usec));
+  return usec;
+}
+
+static void
+apply_json (RpCache    *cache,
+            const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  RpApplyStats stats = { 0 };
+  JsonArray *array;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  array = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_ptr_array_add (nodes, json_array_get_element (array, i));
+  rp_cache_apply (cache, (JsonNode *const *) nodes->pdata, nodes->len, NULL, NULL, NULL, NULL,
+                  &stats, &error);
+  g_assert_no_error (error);
+}
+
+static RpCache *
+fixture_cache (const char *name)
+{
+  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "unit", "fixtures", "queues.json", NULL);
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+  RpCache *cache = rp_cache_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (fixture, &json, NULL, &error));
+  apply_json (cache, json);
+  return cache;
+}
+
+typedef struct
+{
+  RpCache   *cache;
+  GPtrArray *batch;
+} DemoData;
+
+static gboolean
+demo_emit (JsonNode  *doc,
+           gpointer   user_data,
+           GError   **error)
+{
+  DemoData *data = user_data;
+  RpApplyStats stats = { 0 };
+
+  g_ptr_array_add (data->batch, json_node_copy (doc));
+  if (data->batch->len < 1000)
+    return TRUE;
+  rp_cache_apply (data->cache, (JsonNode *const *) data->batch->pdata, data->batch->len,
+                  NULL, NULL, NULL, NULL, &stats, error);
+  g_ptr_array_set_size (data->batch, 0);
+  return TRUE;
+}
+
+static RpCache *
+demo_cache (void)
+{
+  static RpCache *cache;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  RpDemoOptions options;
+  DemoData data;
+  RpApplyStats stats = { 0 };
+
+  if (cache != NULL)
+    return cache;
+
+  path = g_build_filename (tmpdir, "demo.db", NULL);
+  cache = rp_cache_open (path, &error);
+  g_assert_no_error (error);
+  rp_demo_options_init (&options);
+  options.now_usec = stamp (DEMO_NOW);
+  options.n_heavy = 0;
+  data.cache = cache;
+  data.batch = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_assert_true (rp_demo_generate (&options, demo_emit, &data, &error));
+  g_assert_no_error (error);
+  rp_cache_apply (cache, (JsonNode *const *) data.batch->pdata, data.batch->len,
+                  NULL, NULL, NULL, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_ptr_array_unref (data.batch);
+  return cache;
+}
+
+static GtkWindow *
+page_window (RpCache       *cache,
+             gint64         now,
+             RpQueuesPage **out_page)
+{
+  GtkWindow *window = GTK_WINDOW (adw_window_new ());
+  GtkWidget *page = rp_queues_page_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+  gtk_widget_set_vexpand (page, TRUE);
+  gtk_box_append (GTK_BOX (box), page);
+  adw_window_set_content (ADW_WINDOW (window), box);
+  gtk_window_set_default_size (window, 1280, 860);
+
+  rp_queues_page_set_now (RP_QUEUES_PAGE (page), now);
+  rp_queues_page_set_cache (RP_QUEUES_PAGE (page), cache);
+  gtk_window_present (window);
+  if (rp_queues_page_get_figures (RP_QUEUES_PAGE (page)) == NULL)
+    wait_signal (page, "updated");
+  *out_page = RP_QUEUES_PAGE (page);
+  return window;
+}
+
+static void
+window_destroy (GtkWindow *window)
+{
+  gtk_window_destroy (window);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static char *
+ids_shown (RpTicketList *list)
+{
+  GListModel *model = G_LIST_MODEL (rp_ticket_list_get_model (list));
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(RpTicketItem) item = g_list_model_get_item (model, i);
+      g_string_append_printf (out, "%s%s", i ? " " : "",
+                              rp_ticket_item_get_id (item) + strlen ("ticket:"));
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Tests */
+
+static void
+activated_cb (RpQueuesPage *page,
+              const char   *customer_id,
+              const char   *ticket_id,
+              char        **out)
+{
+  *out = g_strdup_printf ("%s %s", customer_id, ticket_id);
+}
+
+static void
+test_figures_and_drill_down (void)
+{
+  g_autoptr(RpCache) cache = fixture_cache ("figures.db");
+  g_autofree char *activated = NULL;
+  g_autofree char *ids = NULL;
+  RpQueuesPage *page;
+  RpTicketList *list;
+  GtkWindow *window = page_window (cache, stamp (FIXTURE_NOW), &page);
+  GtkWidget *button;
+
+  list = rp_queues_page_get_list (page);
+
+  /* The numbers worked out by hand in the unit suite */
+  button = rp_queues_page_get_figure_button (page, "billing", "open");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "4");
+  button = rp_queues_page_get_figure_button (page, "billing", "at_risk");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "2");
+  button = rp_queues_page_get_figure_button (page, "billing", "oldest_wait_s");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "4 h");
+  g_assert_true (g_str_has_prefix (rp_queues_page_get_freshness (page), "As of "));
+
+  /* A number drills down to its tickets */
+  button = rp_queues_page_get_figure_button (page, "billing", "at_risk");
+  g_signal_emit_by_name (button, "clicked");
+  wait_signal (list, "loaded");
+  ids = ids_shown (list);
+  g_assert_cmpstr (ids, ==, "t3 t8");
+  g_clear_pointer (&ids, g_free);
+
+  button = rp_queues_page_get_figure_button (page, "delivery", "breached");
+  g_signal_emit_by_name (button, "clicked");
+  wait_signal (list, "loaded");
+  ids = ids_shown (list);
+  g_assert_cmpstr (ids, ==, "t4");
+  g_clear_pointer (&ids, g_free);
+
+  /* Activating a row names the customer and the ticket to open */
+  g_signal_connect (page, "ticket-activated", G_CALLBACK (activated_cb), &activated);
+  g_signal_emit_by_name (rp_ticket_list_get_list_view (list), "activate", 0);
+  g_assert_cmpstr (activated, ==, C2 " ticket:t4");
+
+  /* Sorting is SQLite's: priority first */
+  rp_queues_page_drill_down (page, RP_TICKET_FILTER_OPEN, NULL, NULL);
+  wait_signal (list, "loaded");
+  gtk_drop_down_set_selected (rp_ticket_list_get_sort_dropdown (list), RP_TICKET_SORT_PRIORITY);
+  wait_signal (list, "loaded");
+  ids = ids_shown (list);
+  g_assert_cmpstr (ids, ==, "t6 t3 t4 t2 t8 t1");
+
+  window_destroy (window);
+}
+
+static void
+test_live (void)
+{
+  g_autoptr(RpCache) cache = fixture_cache ("live.db");
+  RpQueuesPage *page;
+  GtkWindow *window = page_window (cache, stamp (FIXTURE_NOW), &page);
+  GtkWidget *button;
+
+  /* The clock passes t3's due time (10:20): breached, no longer at risk */
+  rp_queues_page_set_now (page, stamp ("2026-11-23T10:25:00Z"));
+  wait_signal (page, "updated");
+  button = rp_queues_page_get_figure_button (page, "billing", "breached");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "2");
+  button = rp_queues_page_get_figure_button (page, "billing", "at_risk");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "1");
+
+  /* New documents: a refresh shows them */
+  apply_json (cache,
+              "[{\"_id\":\"ticket:t9\",\"type\":\"ticket\",\"schema\":1,\"at\":\"2026-11-23T10:10:00Z\","
+              "\"customer_id\":\"" C1 "\",\"number\":\"T-100009\",\"subject\":\"Lost parcel\","
+              "\"channel\":\"phone\",\"queue\":\"returns\",\"priority\":\"high\",\"status\":\"new\","
+              "\"assignee\":null,\"resolution_due\":\"2026-11-23T10:40:00Z\"}]");
+  rp_queues_page_refresh (page);
+  wait_signal (page, "updated");
+  button = rp_queues_page_get_figure_button (page, "returns", "open");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "1");
+  button = rp_queues_page_get_figure_button (page, "returns", "at_risk");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "1");
+
+  window_destroy (window);
+}
+
+static void
+test_countdowns (void)
+{
+  g_autoptr(RpCache) cache = fixture_cache ("countdown.db");
+  gint64 now = stamp (FIXTURE_NOW);
+  gint64 due = stamp ("2026-11-23T10:12:00Z");
+  char *text;
+  RpQueuesPage *page;
+  GtkWindow *window;
+  RpTicketList *list;
+  gboolean loaded = FALSE;
+  gulong id;
+
+#define CHECK(due_usec, now_usec, expected) \
+  text = rp_ticket_list_format_countdown (due_usec, now_usec); \
+  g_assert_cmpstr (text, ==, expected); \
+  g_free (text)
+
+  CHECK (due, now, "Breaches in 12 min");
+  CHECK (due, now + 30 * G_USEC_PER_SEC, "Breaches in 12 min");
+  CHECK (due, due - 1, "Breaches in 1 min");
+  CHECK (due, due + 30 * G_USEC_PER_SEC, "Breached just now");
+  CHECK (due, due + 2 * G_TIME_SPAN_HOUR + 5 * G_TIME_SPAN_MINUTE, "Breached 2 h ago");
+  CHECK (due, due - 3 * G_TIME_SPAN_HOUR, "Breaches in 3 h");
+  CHECK (due, due + 3 * G_TIME_SPAN_DAY, "Breached 3 days ago");
+  CHECK (0, now, "No due time");
+#undef CHECK
+
+  /* Rows tick without a query: no "loaded" while the clock moves */
+  window = page_window (cache, now, &page);
+  list = rp_queues_page_get_list (page);
+  rp_queues_page_drill_down (page, RP_TICKET_FILTER_AT_RISK, "billing", NULL);
+  wait_signal (list, "loaded");
+  settle (GTK_WIDGET (window));
+  id = g_signal_connect (list, "loaded", G_CALLBACK (flag_signal_cb), &loaded);
+  rp_ticket_list_set_now (list, stamp ("2026-11-23T10:25:00Z"));
+  g_assert_false (loaded);
+  g_signal_handler_disconnect (list, id);
+  {
+    GString *labels = g_string_new (NULL);
+    GtkWidget *view = GTK_WIDGET (rp_ticket_list_get_list_view (list));
+    GPtrArray *stack = g_ptr_array_new ();
+
+    g_ptr_array_add (stack, view);
+    while (stack->len > 0)
+      {
+        GtkWidget *w = g_ptr_array_steal_index (stack, stack->len - 1);
+        if (GTK_IS_LABEL (w) && g_strcmp0 (gtk_widget_get_name (w), "countdown") == 0)
+          g_string_append_printf (labels, "[%s]", gtk_label_get_text (GTK_LABEL (w)));
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+          g_ptr_array_add (stack, c);
+      }
+    g_ptr_array_unref (stack);
+    /* t3 (due 10:20) has breached, t8 (10:30) is 5 minutes off */
+    g_assert_nonnull (strstr (labels->str, "[Breached 5 min ago]"));
+    g_assert_nonnull (strstr (labels->str, "[Breaches in 5 min]"));
+    g_string_free (labels, TRUE);
+  }
+
+  window_destroy (window);
+}
+
+typedef struct
+{
+  GPtrArray *kinds;
+  GString   *all;
+} Sink;
+
+static void
+sink_cb (const char *kind,
+         const char *title,
+         const char *body,
+         const char *customer_id,
+         const char *ticket_id,
+         gpointer    user_data)
+{
+  Sink *sink = user_data;
+
+  g_ptr_array_add (sink->kinds, g_strdup_printf ("%s %s", kind, ticket_id ? ticket_id : "-"));
+  g_string_append_printf (sink->all, "%s\n%s\n", title, body);
+}
+
+static void
+check_and_wait (RpNotifier *notifier)
+{
+  gboolean done = FALSE;
+  gulong id = g_signal_connect (notifier, "checked", G_CALLBACK (flag_signal_cb), &done);
+
+  rp_notifier_check (notifier);
+  wait_for_flag (&done);
+  g_signal_handler_disconnect (notifier, id);
+}
+
+static void
+test_notifications (void)
+{
+  g_autoptr(RpCache) cache = fixture_cache ("notify.db");
+  g_autoptr(RpNotifier) notifier = rp_notifier_new (cache);
+  Sink sink = { g_ptr_array_new_with_free_func (g_free), g_string_new (NULL) };
+
+  rp_notifier_set_sink (notifier, sink_cb, &sink);
+  rp_notifier_set_now (notifier, stamp (FIXTURE_NOW));
+  rp_notifier_set_agent (notifier, "kato");
+  check_and_wait (notifier);
+  /* What was there at start: kato's tickets are breached, none about to */
+  g_assert_cmpuint (sink.kinds->len, ==, 0);
+
+  /* Sync lands suzuki's reassignment of t8 (due 10:30) to kato */
+  apply_json (cache,
+              "[{\"_id\":\"ticket_event:e8b\",\"type\":\"ticket_event\",\"schema\":1,"
+              "\"at\":\"2026-11-23T09:50:00Z\",\"ticket_id\":\"ticket:t8\",\"customer_id\":\"" C2 "\","
+              "\"author\":\"suzuki\",\"changes\":{\"assignee\":\"kato\"}}]");
+  check_and_wait (notifier);
+  g_assert_cmpuint (sink.kinds->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (sink.kinds, 0), ==, "assigned ticket:t8");
+  g_assert_cmpstr (g_ptr_array_index (sink.kinds, 1), ==, "breach-soon ticket:t8");
+  g_assert_nonnull (strstr (sink.all->str, "T-100008 · Card declined"));
+  g_assert_nonnull (strstr (sink.all->str, "Breaches in 30 min"));
+  /* Number and subject only: no customer name or contact details */
+  g_assert_null (strstr (sink.all->str, "Mori"));
+  g_assert_null (strstr (sink.all->str, "@"));
+
+  /* Never twice */
+  check_and_wait (notifier);
+  g_assert_cmpuint (sink.kinds->len, ==, 2);
+
+  /* Do not disturb holds back; turning it off shows what was held */
+  rp_notifier_set_do_not_disturb (notifier, TRUE);
+  apply_json (cache,
+              "[{\"_id\":\"ticket_event:e1c\",\"type\":\"ticket_event\",\"schema\":1,"
+              "\"at\":\"2026-11-23T09:58:00Z\",\"ticket_id\":\"ticket:t1\",\"customer_id\":\"" C1 "\","
+              "\"author\":\"suzuki\",\"changes\":{\"assignee\":\"kato\"}}]");
+  check_and_wait (notifier);
+  g_assert_cmpuint (sink.kinds->len, ==, 2);
+  {
+    gboolean done = FALSE;
+    gulong id = g_signal_connect (notifier, "checked", G_CALLBACK (flag_signal_cb), &done);
+
+    rp_notifier_set_do_not_disturb (notifier, FALSE);
+    wait_for_flag (&done);
+    g_signal_handler_disconnect (notifier, id);
+  }
+  g_assert_cmpuint (sink.kinds->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (sink.kinds, 2), ==, "assigned ticket:t1");
+
+  g_ptr_array_unref (sink.kinds);
+  g_string_free (sink.all, TRUE);
+}
+
+static void
+screenshots (const char *suffix)
+{
+  RpQueuesPage *page;
+  GtkWindow *window = page_window (demo_cache (), stamp (DEMO_NOW), &page);
+  g_autofree char *name = NULL;
+  JsonArray *queues = json_object_get_array_member (rp_queues_page_get_figures (page), "queues");
+  const char *busiest = NULL;
+  gint64 most = -1;
+
+  g_assert_cmpuint (json_array_get_length (queues), ==, 7);
+  for (guint i = 0; i < json_array_get_length (queues); i++)
+    {
+      JsonObject *q = json_array_get_object_element (queues, i);
+      if (rp_json_int (q, "breached", 0) > most)
+        {
+          most = rp_json_int (q, "breached", 0);
+          busiest = rp_json_string (q, "queue");
+        }
+    }
+
+  name = g_strdup_printf ("queues%s.png", suffix);
+  if (rp_ticket_list_is_loading (rp_queues_page_get_list (page)))
+    wait_signal (rp_queues_page_get_list (page), "loaded");
+  screenshot (GTK_WIDGET (window), name);
+
+  g_signal_emit_by_name (rp_queues_page_get_figure_button (page, busiest, "breached"), "clicked");
+  wait_signal (rp_queues_page_get_list (page), "loaded");
+  g_free (name);
+  name = g_strdup_printf ("queues-drill-down%s.png", suffix);
+  screenshot (GTK_WIDGET (window), name);
+
+  window_destroy (window);
+}
+
+static void
+test_screenshots (void)
+{
+  screenshots ("");
+}
+
+static void
+test_dark (void)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  screenshots ("-dark");
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+test_japanese (void)
+{
+  if (!g_str_has_prefix (setlocale (LC_MESSAGES, NULL), "ja"))
+    {
+      g_test_skip ("needs LANG=ja_JP.UTF-8");
+      return;
+    }
+  screenshots ("-ja");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("RAPPORT_LOCALEDIR") ?: LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  setlocale (LC_ALL, "");
+  adw_init ();
+  {
+    /* The application would load it; these tests show the page alone */
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/dev/rapport/Rapport/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
+  tmpdir = g_dir_make_tmp ("rapport-queues-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/queues/figures-and-drill-down", test_figures_and_drill_down);
+  g_test_add_func ("/queues/live", test_live);
+  g_test_add_func ("/queues/countdowns", test_countdowns);
+  g_test_add_func ("/queues/notifications", test_notifications);
+  g_test_add_func ("/queues/screenshots", test_screenshots);
+  g_test_add_func ("/queues/dark", test_dark);
+  g_test_add_func ("/queues/japanese", test_japanese);
+
+  ret = g_test_run ();
+
+  {
+    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
+    const char *name;
+    while (dir && (name = g_dir_read_name (dir)))
+      {
+        g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+        g_unlink (path);
+      }
+    g_rmdir (tmpdir);
+  }
+  return ret;
+}
