@@ -121,7 +121,43 @@ set_text (RpSyncStatus *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
 }
 
-/* One row per database, with the server it comes from */
+/* What one database is doing, in words */
+static char *
+database_text (RpSyncManager *manager,
+               guint          index)
+{
+  const char *error = NULL;
+  guint64 done = 0, total = 0;
+
+  switch (rp_sync_manager_get_database_state (manager, index, &error, &done, &total))
+    {
+    case RP_SYNC_STATE_SYNCING:
+      if (total > 0)
+        {
+          g_autofree char *done_s = format_count (done);
+          g_autofree char *total_s = format_count (MAX (total, done));
+
+          return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s of %s document",
+                                               "%s of %s documents", (gulong) MAX (total, done)),
+                                  done_s, total_s);
+        }
+      return g_strdup (_("Syncing…"));
+
+    case RP_SYNC_STATE_OFFLINE:
+      return g_strdup (_("Offline"));
+
+    case RP_SYNC_STATE_ERROR:
+      return g_strdup (error ? error : _("Sync failed."));
+
+    case RP_SYNC_STATE_IDLE:
+    default:
+      if (rp_sync_manager_get_last_sync (manager) > 0)
+        return g_strdup (_("Up to date"));
+      return g_strdup (_("Not Synced Yet"));
+    }
+}
+
+/* One row per database: its state and the server it comes from */
 static void
 fill_databases (RpSyncStatus *self)
 {
@@ -130,27 +166,42 @@ fill_databases (RpSyncStatus *self)
   g_autofree char *joined = NULL;
   g_autofree char *key = NULL;
   GtkWidget *child;
+  guint i = 0;
 
-  /* Rebuilt only when the configuration changed, not at every progress */
+  /* Rows are made again only when the configuration changed */
   joined = dbs ? g_strjoinv ("\n", (char **) dbs) : g_strdup ("");
   key = g_strdup_printf ("%s\n%s", url ? url : "", joined);
-  if (g_strcmp0 (key, self->databases_key) == 0)
-    return;
-  g_free (self->databases_key);
-  self->databases_key = g_steal_pointer (&key);
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->databases_list))))
-    gtk_list_box_remove (self->databases_list, child);
-
-  for (guint i = 0; dbs != NULL && dbs[i] != NULL; i++)
+  if (g_strcmp0 (key, self->databases_key) != 0)
     {
-      GtkWidget *row = adw_action_row_new ();
+      g_free (self->databases_key);
+      self->databases_key = g_steal_pointer (&key);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), dbs[i]);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), url ? url : "");
-      gtk_list_box_append (self->databases_list, row);
+      while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->databases_list))))
+        gtk_list_box_remove (self->databases_list, child);
+
+      for (guint j = 0; dbs != NULL && dbs[j] != NULL; j++)
+        {
+          GtkWidget *row = adw_action_row_new ();
+
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), dbs[j]);
+          gtk_list_box_append (self->databases_list, row);
+        }
+      gtk_widget_set_visible (GTK_WIDGET (self->databases_list), dbs != NULL && dbs[0] != NULL);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->databases_list), dbs != NULL && dbs[0] != NULL);
+
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->databases_list));
+       child != NULL && self->manager != NULL;
+       child = gtk_widget_get_next_sibling (child), i++)
+    {
+      g_autofree char *state = database_text (self->manager, i);
+      g_autofree char *subtitle = NULL;
+
+      /* Translators: a database in the sync popover: its state, then its server */
+      subtitle = g_strdup_printf (_("%s · %s"), state, url ? url : "");
+
+      if (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (child)), subtitle) != 0)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (child), subtitle);
+    }
 }
 
 static void
@@ -431,6 +482,9 @@ rp_sync_status_init (RpSyncStatus *self)
 
   self->cancellable = g_cancellable_new ();
   self->refresh_id = g_timeout_add_seconds (REFRESH_SECONDS, refresh_cb, self);
+  /* Per database states change without the overall one: fresh when opened */
+  g_signal_connect_object (gtk_menu_button_get_popover (self->menu_button), "show",
+                           G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   update (self);
 }
 

@@ -1266,6 +1266,39 @@ rp_sync_manager_get_rate (RpSyncManager *self)
   return self->rate;
 }
 
+RpSyncState
+rp_sync_manager_get_database_state (RpSyncManager  *self,
+                                    guint           index,
+                                    const char    **error_message,
+                                    guint64        *done,
+                                    guint64        *total)
+{
+  const DbStatus *status;
+
+  g_return_val_if_fail (RP_IS_SYNC_MANAGER (self), RP_SYNC_STATE_IDLE);
+
+  if (error_message != NULL)
+    *error_message = NULL;
+  if (done != NULL)
+    *done = 0;
+  if (total != NULL)
+    *total = 0;
+
+  /* Before the first sync of a configuration there is no status yet */
+  if (index >= self->status->len)
+    return RP_SYNC_STATE_IDLE;
+
+  status = &g_array_index (self->status, DbStatus, index);
+  if (error_message != NULL)
+    *error_message = status->error;
+  if (done != NULL)
+    *done = status->done;
+  if (total != NULL)
+    *total = status->total;
+
+  return status->state;
+}
+
 gboolean
 rp_sync_manager_get_live (RpSyncManager *self)
 {

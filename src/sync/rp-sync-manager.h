@@ -60,6 +60,13 @@ const char    *rp_sync_manager_get_error_message     (RpSyncManager        *self
 guint64        rp_sync_manager_get_docs_done         (RpSyncManager        *self);
 guint64        rp_sync_manager_get_docs_total        (RpSyncManager        *self);
 double         rp_sync_manager_get_rate              (RpSyncManager        *self);
+/* The state of the @index-th database of get_databases(); the overall
+ * state above is the worst of them */
+RpSyncState    rp_sync_manager_get_database_state    (RpSyncManager        *self,
+                                                      guint                 index,
+                                                      const char          **error_message,
+                                                      guint64              *done,
+                                                      guint64              *total);
 gboolean       rp_sync_manager_get_live              (RpSyncManager        *self);
 /* Totals of the last sync_once, or since start_live */
 void           rp_sync_manager_get_stats             (RpSyncManager        *self,

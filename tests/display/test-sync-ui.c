@@ -402,7 +402,8 @@ first_sync_notify_cb (RpSyncManager *manager,
       if (g_str_has_prefix (header_text (watch->window), syncing)
           || g_strcmp0 (header_text (watch->window), _("Syncing…")) == 0)
         watch->saw_header_syncing = TRUE;
-      if (progress != NULL && *progress != '\0')
+      /* Once the rate is known, so the time left can be told too */
+      if (progress != NULL && *progress != '\0' && rp_sync_manager_get_rate (manager) >= 1)
         watch->saw_progress = TRUE;
     }
 }
@@ -466,7 +467,13 @@ test_first_sync (void)
     {
       /* The window is usable meanwhile: the menu and search respond */
       g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (rp_sync_status_get_menu_button (rp_window_get_sync_status (window)))));
+      GtkMenuButton *button = rp_sync_status_get_menu_button (rp_window_get_sync_status (window));
+
       screenshot (GTK_WIDGET (window), "first-progress");
+      /* Documents, rate and time left, in the popover */
+      gtk_menu_button_popup (button);
+      screenshot (GTK_WIDGET (gtk_menu_button_get_popover (button)), "first-progress-details");
+      gtk_menu_button_popdown (button);
     }
 
   wait_until (is_synced, manager);
@@ -544,6 +551,20 @@ has_events (gpointer data)
   return rp_timeline_model_get_n_events (wait->model) >= wait->n_events;
 }
 
+static void
+search_finished_cb (RpWindow *window,
+                    guint     n_hits,
+                    gpointer  flag)
+{
+  *(gboolean *) flag = TRUE;
+}
+
+static gboolean
+results_shown (gpointer data)
+{
+  return g_strcmp0 (rp_window_get_results_page (data), "results") == 0;
+}
+
 /* A document added on the server appears in the open customer's timeline
  * and card; the rows the agent is reading stay where they are */
 static void
@@ -609,6 +630,18 @@ test_live_timeline (void)
   before_id = g_strdup (event_at (list, 60, &before_y));
   g_test_message ("reading %s at y=%.0f, scrolled to %.0f", before_id, before_y, value);
 
+  /* A search with no match yet */
+  {
+    gboolean found = FALSE;
+    gulong search_id = g_signal_connect (window, "search-finished",
+                                        G_CALLBACK (search_finished_cb), &found);
+
+    rp_window_search (window, "Quokka");
+    wait_until (flag_set, &found);
+    g_signal_handler_disconnect (window, search_id);
+    g_assert_cmpstr (rp_window_get_results_page (window), ==, "empty");
+  }
+
   /* A colleague logs a call: it is the newest event of the customer */
   id = g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &changes);
   now = rp_format_timestamp (g_get_real_time ());
@@ -639,6 +672,15 @@ test_live_timeline (void)
   after_id = event_at (list, 60, &after_y);
   g_assert_cmpstr (after_id, ==, before_id);
   g_assert_cmpfloat (ABS (after_y - before_y), <, 1.0);
+
+  /* Visible search results follow what arrives */
+  {
+    g_autoptr(JsonArray) docs = json_array_new ();
+
+    rp_test_add_customer (docs, 77, "Quokka", 0);
+    rp_test_bulk_docs (peer->url, DB, docs);
+    wait_until (results_shown, window);
+  }
 
   /* The card's last contact follows too */
   {
