@@ -1336,6 +1336,7 @@ rp_sync_client_pull (RpSyncClient  *self,
   gint64 update_seq;
   guint64 done = 0;
   gboolean ok = TRUE;
+  gboolean bulk = FALSE;
 
   g_return_val_if_fail (RP_IS_SYNC_CLIENT (self), FALSE);
   g_return_val_if_fail (stats != NULL, FALSE);
@@ -1357,6 +1358,16 @@ rp_sync_client_pull (RpSyncClient  *self,
   batch = fetch_changes (self, self->since, self->limit, FALSE, cancellable, error);
   if (batch == NULL)
     return FALSE;
+
+  /* A first pull of more than a page fills an empty cache: the cache then
+   * builds its query indexes once at the end instead of row by row (it
+   * does nothing of the kind when it already holds documents) */
+  if (self->since == NULL && batch->n_rows >= batch->limit && batch->pending != 0)
+    {
+      if (!rp_cache_begin_bulk (self->cache, error))
+        return FALSE;
+      bulk = TRUE;
+    }
 
   for (;;)
     {
@@ -1435,6 +1446,8 @@ rp_sync_client_pull (RpSyncClient  *self,
     }
 
   g_clear_pointer (&applied, batch_free);
+  if (bulk && !rp_cache_end_bulk (self->cache, ok ? error : NULL))
+    ok = FALSE;
   write_local_checkpoint (self, cancellable);
 
   return ok;
