@@ -34,6 +34,7 @@ struct _RpWindow
   guint                 search_generation;
   guint                 search_idle_id;
   guint                 research_id;
+  gboolean              search_refresh;
 
   /* Demo seeding: the worker counts, a timeout shows the count */
   gint                  demo_done;
@@ -70,8 +71,9 @@ static guint signals[N_SIGNALS];
 
 typedef struct
 {
-  char  *query;
-  guint  generation;
+  char     *query;
+  guint     generation;
+  gboolean  refresh;    /* the same text again: keep the place */
 } SearchData;
 
 static void
@@ -120,6 +122,7 @@ search_done_cb (GObject      *object,
   g_autoptr(GPtrArray) hits = NULL;
   g_autoptr(GError) error = NULL;
   SearchData *data = g_task_get_task_data (G_TASK (result));
+  g_autofree char *selected_id = NULL;
   GtkListBoxRow *first;
 
   hits = g_task_propagate_pointer (G_TASK (result), &error);
@@ -133,6 +136,15 @@ search_done_cb (GObject      *object,
     {
       g_warning ("Search failed: %s", error->message);
       hits = g_ptr_array_new ();
+    }
+
+  /* New documents arrived: the agent keeps the result they had selected */
+  if (data->refresh)
+    {
+      GtkListBoxRow *selected = gtk_list_box_get_selected_row (self->results_list);
+
+      if (selected != NULL && RP_IS_SEARCH_ROW (selected))
+        selected_id = g_strdup (rp_search_row_get_customer_id (RP_SEARCH_ROW (selected)));
     }
 
   /* Refill the rows there are, add or drop the difference */
@@ -150,10 +162,18 @@ search_done_cb (GObject      *object,
     gtk_list_box_remove (self->results_list, GTK_WIDGET (row));
 
   gtk_stack_set_visible_child_name (self->results_stack, hits->len > 0 ? "results" : "empty");
-  gtk_adjustment_set_value (gtk_list_box_get_adjustment (self->results_list), 0);
+  if (!data->refresh)
+    gtk_adjustment_set_value (gtk_list_box_get_adjustment (self->results_list), 0);
 
   /* Enter opens the best match; arrows move from there */
   first = gtk_list_box_get_row_at_index (self->results_list, 0);
+  for (guint i = 0; selected_id != NULL && i < hits->len; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->results_list, i);
+
+      if (g_strcmp0 (rp_search_row_get_customer_id (RP_SEARCH_ROW (row)), selected_id) == 0)
+        first = row;
+    }
   if (first != NULL)
     gtk_list_box_select_row (self->results_list, first);
 
@@ -166,8 +186,10 @@ start_search (RpWindow   *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *query = g_strstrip (g_strdup (text));
+  gboolean refresh = self->search_refresh;
   SearchData *data;
 
+  self->search_refresh = FALSE;
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
   self->search_generation++;
@@ -184,6 +206,7 @@ start_search (RpWindow   *self,
   data = g_new0 (SearchData, 1);
   data->query = g_steal_pointer (&query);
   data->generation = self->search_generation;
+  data->refresh = refresh;
 
   task = g_task_new (self->cache, self->search_cancellable, search_done_cb, g_object_ref (self));
   g_task_set_source_tag (task, start_search);
@@ -503,7 +526,10 @@ research_cb (gpointer user_data)
   self->research_id = 0;
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->results_stack), "hint") != 0
       && *text != '\0')
-    start_search (self, text);
+    {
+      self->search_refresh = TRUE;
+      start_search (self, text);
+    }
 
   return G_SOURCE_REMOVE;
 }

@@ -20,6 +20,7 @@
 #include "rp-customer-view.h"
 #include "rp-doc.h"
 #include "rp-preferences-window.h"
+#include "rp-search-row.h"
 #include "rp-sync-status.h"
 #include "rp-sync-test-util.h"
 #include "rp-timeline-item.h"
@@ -559,6 +560,20 @@ search_finished_cb (RpWindow *window,
   *(gboolean *) flag = TRUE;
 }
 
+typedef struct
+{
+  GtkListBox *list;
+  int         n;
+} CountRows;
+
+static gboolean
+has_rows (gpointer data)
+{
+  CountRows *rows = data;
+
+  return gtk_list_box_get_row_at_index (rows->list, rows->n - 1) != NULL;
+}
+
 static gboolean
 results_shown (gpointer data)
 {
@@ -680,6 +695,33 @@ test_live_timeline (void)
     rp_test_add_customer (docs, 77, "Quokka", 0);
     rp_test_bulk_docs (peer->url, DB, docs);
     wait_until (results_shown, window);
+  }
+
+  /* Refreshed results keep the one the agent selected */
+  {
+    g_autoptr(JsonArray) docs = json_array_new ();
+    GtkListBox *results = rp_window_get_results_list (window);
+    gboolean found = FALSE;
+    gulong search_id = g_signal_connect (window, "search-finished",
+                                         G_CALLBACK (search_finished_cb), &found);
+    g_autofree char *selected = NULL;
+    GtkListBoxRow *row;
+    CountRows rows = { results, 3 };
+
+    rp_window_search (window, "Okada");
+    wait_until (flag_set, &found);
+    g_signal_handler_disconnect (window, search_id);
+    row = gtk_list_box_get_row_at_index (results, 1);
+    g_assert_nonnull (row);
+    gtk_list_box_select_row (results, row);
+    selected = g_strdup (rp_search_row_get_customer_id (RP_SEARCH_ROW (row)));
+
+    rp_test_add_customer (docs, 90, "Okada", 0);
+    rp_test_bulk_docs (peer->url, DB, docs);
+    wait_until (has_rows, &rows);
+    row = gtk_list_box_get_selected_row (results);
+    g_assert_nonnull (row);
+    g_assert_cmpstr (rp_search_row_get_customer_id (RP_SEARCH_ROW (row)), ==, selected);
   }
 
   /* The card's last contact follows too */
