@@ -12,7 +12,10 @@
 #include "rp-demo.h"
 #include "rp-doc.h"
 #include "rp-customer-view.h"
+#include "rp-notifier.h"
+#include "rp-queues.h"
 #include "rp-search-row.h"
+#include "rp-timeline-item.h"
 #include "rp-sync-status.h"
 #include "rp-window.h"
 
@@ -50,6 +53,15 @@ struct _RpWindow
   GtkListBox           *results_list;
   GtkStack             *results_stack;
   GtkSearchEntry       *search_entry;
+  /* Queues, "My tickets" and notifications */
+  RpTicketList         *my_tickets;
+  RpNotifier           *notifier;
+  RpQueuesPage         *queues_page;
+  AdwViewStack         *view_stack;
+  AdwViewSwitcher      *view_switcher;
+  char                 *open_ticket;
+  gulong                open_ticket_id;
+  gboolean              queues_ready;
   RpSyncStatus         *sync_status;
 };
 
@@ -652,6 +664,126 @@ settings_new_if_installed (void)
   return g_settings_new_full (schema, NULL, NULL);
 }
 
+/* Queues, "My tickets" and notifications */
+
+static void
+expand_ticket_cb (RpWindow       *self,
+                  RpCustomerView *view)
+{
+  g_autoptr(RpEvent) event = NULL;
+  g_autofree char *ticket_id = g_steal_pointer (&self->open_ticket);
+  RpTimelineModel *model = rp_customer_view_get_model (view);
+  guint position;
+
+  g_clear_signal_handler (&self->open_ticket_id, view);
+  if (ticket_id == NULL)
+    return;
+
+  /* One primary-key read for the ticket's place in the timeline */
+  event = rp_cache_get_event (self->cache, ticket_id, NULL);
+  position = event ? rp_timeline_model_find_rowid (model, event->rowid) : G_MAXUINT;
+  if (position != G_MAXUINT)
+    {
+      g_autoptr(RpTimelineItem) item = g_list_model_get_item (G_LIST_MODEL (model), position);
+
+      rp_timeline_item_set_expanded (item, TRUE);
+      gtk_widget_activate_action (GTK_WIDGET (rp_customer_view_get_list_view (view)),
+                                  "list.scroll-to-item", "u", position);
+    }
+}
+
+static void
+ticket_activated_cb (RpWindow   *self,
+                     const char *customer_id,
+                     const char *ticket_id)
+{
+  rp_window_open_ticket (self, customer_id, ticket_id);
+}
+
+static void
+notification_open_cb (RpWindow   *self,
+                      const char *customer_id,
+                      const char *ticket_id)
+{
+  if (customer_id != NULL)
+    rp_window_open_ticket (self, customer_id, ticket_id);
+  gtk_window_present (GTK_WINDOW (self));
+}
+
+/* Who is at the desk decides which views show: supervisors (by their
+ * `agent` document, or the show-queues preference) get the queues, an
+ * agent with a login their own tickets */
+static void
+update_views (RpWindow *self)
+{
+  g_autofree char *login = NULL;
+  g_autofree char *role = NULL;
+  gboolean show_queues = FALSE, show_mine;
+  gint64 lead = RP_DEFAULT_LEAD_USEC;
+
+  if (self->settings != NULL)
+    {
+      login = g_settings_get_string (self->settings, "agent-login");
+      show_queues = g_settings_get_boolean (self->settings, "show-queues");
+      lead = g_settings_get_uint (self->settings, "sla-lead-minutes") * G_TIME_SPAN_MINUTE;
+      rp_notifier_set_lead (self->notifier, lead);
+      rp_notifier_set_sync_failure_delay (self->notifier,
+                                          g_settings_get_uint (self->settings, "sync-failure-minutes")
+                                          * G_TIME_SPAN_MINUTE);
+      rp_notifier_set_do_not_disturb (self->notifier,
+                                      g_settings_get_boolean (self->settings, "do-not-disturb"));
+    }
+  role = rp_cache_agent_role (self->cache, login, NULL);
+  show_queues = show_queues || g_strcmp0 (role, "supervisor") == 0;
+  show_mine = login != NULL && login[0] != '\0';
+
+  /* The page computes nothing until it is first shown */
+  if (show_queues && !self->queues_ready)
+    {
+      self->queues_ready = TRUE;
+      rp_queues_page_set_lead (self->queues_page, lead);
+      rp_queues_page_set_sync_manager (self->queues_page, self->sync_manager);
+      rp_queues_page_set_cache (self->queues_page, self->cache);
+    }
+  if (show_mine)
+    {
+      RpTicketQuery query;
+
+      rp_ticket_query_init (&query);
+      query.assignee = login;
+      query.lead_usec = lead;
+      rp_ticket_list_set_lead (self->my_tickets, lead);
+      rp_ticket_list_set_query (self->my_tickets, &query);
+    }
+
+  adw_view_stack_page_set_visible (adw_view_stack_get_page (self->view_stack,
+                                                            GTK_WIDGET (self->queues_page)),
+                                   show_queues);
+  adw_view_stack_page_set_visible (adw_view_stack_get_page (self->view_stack,
+                                                            GTK_WIDGET (self->my_tickets)),
+                                   show_mine);
+  gtk_widget_set_visible (GTK_WIDGET (self->view_switcher), show_queues || show_mine);
+  rp_notifier_set_agent (self->notifier, login);
+}
+
+static void
+setup_queues (RpWindow *self)
+{
+  self->notifier = rp_notifier_new (self->cache);
+  g_signal_connect_object (self->notifier, "open-ticket",
+                           G_CALLBACK (notification_open_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->queues_page, "ticket-activated",
+                           G_CALLBACK (ticket_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->my_tickets, "ticket-activated",
+                           G_CALLBACK (ticket_activated_cb), self, G_CONNECT_SWAPPED);
+  rp_ticket_list_set_cache (self->my_tickets, self->cache);
+  rp_ticket_list_set_title (self->my_tickets, _("My Open Tickets"));
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed", G_CALLBACK (update_views), self,
+                             G_CONNECT_SWAPPED);
+  update_views (self);
+}
+
 static void
 rp_window_constructed (GObject *object)
 {
@@ -662,6 +794,7 @@ rp_window_constructed (GObject *object)
   g_assert (self->cache != NULL);
 
   rp_customer_view_set_cache (self->customer_view, self->cache);
+  setup_queues (self);
   restore_state (self);
 
   if (rp_cache_count_customers (self->cache) == 0)
@@ -708,6 +841,8 @@ rp_window_finalize (GObject *object)
 
   g_clear_object (&self->cache);
   g_clear_object (&self->settings);
+  g_clear_object (&self->notifier);
+  g_clear_pointer (&self->open_ticket, g_free);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->search_cancellable);
 
@@ -778,6 +913,8 @@ rp_window_class_init (RpWindowClass *klass)
                                            G_TYPE_NONE, 1, G_TYPE_UINT);
 
   g_type_ensure (RP_TYPE_CUSTOMER_VIEW);
+  g_type_ensure (RP_TYPE_QUEUES_PAGE);
+  g_type_ensure (RP_TYPE_TICKET_LIST);
   g_type_ensure (RP_TYPE_SYNC_STATUS);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/rapport/Rapport/ui/rp-window.ui");
@@ -790,6 +927,10 @@ rp_window_class_init (RpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RpWindow, results_list);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, results_stack);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, my_tickets);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, queues_page);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, view_switcher);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, sync_status);
 
   gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
@@ -852,6 +993,9 @@ rp_window_set_sync_manager (RpWindow      *self,
     g_signal_handlers_disconnect_by_data (self->sync_manager, self);
   g_set_object (&self->sync_manager, manager);
   rp_sync_status_set_manager (self->sync_status, manager);
+  rp_notifier_set_sync_manager (self->notifier, manager);
+  if (self->queues_ready)
+    rp_queues_page_set_sync_manager (self->queues_page, manager);
 
   if (manager != NULL)
     {
@@ -886,6 +1030,7 @@ rp_window_open_customer (RpWindow   *self,
   g_return_if_fail (customer_id != NULL);
 
   show_main (self);
+  adw_view_stack_set_visible_child_name (self->view_stack, "customers");
   gtk_stack_set_visible_child_name (self->content_stack, "customer");
   rp_customer_view_load (self->customer_view, customer_id);
 
@@ -935,4 +1080,61 @@ rp_window_get_results_page (RpWindow *self)
 {
   g_return_val_if_fail (RP_IS_WINDOW (self), NULL);
   return gtk_stack_get_visible_child_name (self->results_stack);
+}
+
+void
+rp_window_open_ticket (RpWindow   *self,
+                       const char *customer_id,
+                       const char *ticket_id)
+{
+  g_return_if_fail (RP_IS_WINDOW (self));
+  g_return_if_fail (customer_id != NULL);
+
+  g_free (self->open_ticket);
+  self->open_ticket = g_strdup (ticket_id);
+  if (self->open_ticket_id == 0 && ticket_id != NULL)
+    self->open_ticket_id = g_signal_connect_swapped (self->customer_view, "loaded",
+                                                     G_CALLBACK (expand_ticket_cb), self);
+  rp_window_open_customer (self, customer_id);
+}
+
+void
+rp_window_show_view (RpWindow   *self,
+                     const char *name)
+{
+  g_return_if_fail (RP_IS_WINDOW (self));
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+const char *
+rp_window_get_view (RpWindow *self)
+{
+  g_return_val_if_fail (RP_IS_WINDOW (self), NULL);
+  return adw_view_stack_get_visible_child_name (self->view_stack);
+}
+
+gboolean
+rp_window_get_view_visible (RpWindow   *self,
+                            const char *name)
+{
+  GtkWidget *child;
+
+  g_return_val_if_fail (RP_IS_WINDOW (self), FALSE);
+
+  child = adw_view_stack_get_child_by_name (self->view_stack, name);
+  return child != NULL && adw_view_stack_page_get_visible (adw_view_stack_get_page (self->view_stack, child));
+}
+
+RpQueuesPage *
+rp_window_get_queues_page (RpWindow *self)
+{
+  g_return_val_if_fail (RP_IS_WINDOW (self), NULL);
+  return self->queues_page;
+}
+
+RpTicketList *
+rp_window_get_my_tickets (RpWindow *self)
+{
+  g_return_val_if_fail (RP_IS_WINDOW (self), NULL);
+  return self->my_tickets;
 }

@@ -9,6 +9,8 @@
 
 #include "rp-cache.h"
 #include "rp-customer-view.h"
+#include "rp-queues-page.h"
+#include "rp-ticket-list.h"
 #include "rp-sync-manager.h"
 #include "rp-sync-status.h"
 
@@ -34,6 +36,18 @@ GtkListBox     *rp_window_get_results_list   (RpWindow       *self);
 RpCustomerView *rp_window_get_customer_view  (RpWindow       *self);
 const char     *rp_window_get_page           (RpWindow       *self);
 const char     *rp_window_get_results_page   (RpWindow       *self);
+/* Opens the customer with the ticket expanded in the timeline */
+void            rp_window_open_ticket        (RpWindow       *self,
+                                              const char     *customer_id,
+                                              const char     *ticket_id);
+/* "customers", "queues" or "my-tickets" */
+void            rp_window_show_view          (RpWindow       *self,
+                                              const char     *name);
+const char     *rp_window_get_view           (RpWindow       *self);
+gboolean        rp_window_get_view_visible   (RpWindow       *self,
+                                              const char     *name);
+RpQueuesPage   *rp_window_get_queues_page    (RpWindow       *self);
+RpTicketList   *rp_window_get_my_tickets     (RpWindow       *self);
 RpSyncStatus   *rp_window_get_sync_status    (RpWindow       *self);
 
 G_END_DECLS

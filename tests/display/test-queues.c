@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
+#include "rp-application.h"
 #include "rp-cache.h"
 #include "rp-chart.h"
 #include "rp-demo.h"
@@ -21,6 +22,9 @@
 #include "rp-queues-page.h"
 #include "rp-ticket-item.h"
 #include "rp-ticket-list.h"
+#include "rp-timeline-item.h"
+#include "rp-timeline-model.h"
+#include "rp-window.h"
 
 #define C1 "customer:0b1c2d3e-0000-4000-8000-000000000001"
 #define C2 "customer:0b1c2d3e-0000-4000-8000-000000000002"
@@ -519,6 +523,80 @@ test_notifications (void)
 }
 
 static void
+test_window (void)
+{
+  g_autoptr(RpCache) cache = fixture_cache ("window.db");
+  g_autoptr(RpApplication) app = rp_application_new ();
+  g_autoptr(GSettings) settings = g_settings_new ("dev.rapport.Rapport");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RpEvent) event = NULL;
+  g_autofree char *ids = NULL;
+  RpTimelineModel *model;
+  RpCustomerView *view;
+  RpQueuesPage *page;
+  RpTicketList *list;
+  RpWindow *window;
+  guint position;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  /* An agent without the supervisor role: only their own tickets */
+  g_settings_set_string (settings, "agent-login", "kato");
+  g_settings_set_boolean (settings, "show-queues", FALSE);
+  g_settings_set_string (settings, "last-customer", "");
+  window = rp_window_new (GTK_APPLICATION (app), cache);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_false (rp_window_get_view_visible (window, "queues"));
+  g_assert_true (rp_window_get_view_visible (window, "my-tickets"));
+  list = rp_window_get_my_tickets (window);
+  if (rp_ticket_list_is_loading (list))
+    wait_signal (list, "loaded");
+  ids = ids_shown (list);
+  g_assert_cmpstr (ids, ==, "t4 t2");
+
+  /* suzuki is a supervisor by their agent document */
+  g_settings_set_string (settings, "agent-login", "suzuki");
+  g_assert_true (rp_window_get_view_visible (window, "queues"));
+  g_assert_true (rp_window_get_view_visible (window, "my-tickets"));
+  rp_window_show_view (window, "queues");
+  page = rp_window_get_queues_page (window);
+  if (rp_queues_page_get_figures (page) == NULL)
+    wait_signal (page, "updated");
+  screenshot (GTK_WIDGET (window), "queues-window.png");
+
+  /* A drilled-down ticket opens its customer with the ticket expanded */
+  rp_queues_page_drill_down (page, RP_TICKET_FILTER_BREACHED, "billing", NULL);
+  wait_signal (rp_queues_page_get_list (page), "loaded");
+  view = rp_window_get_customer_view (window);
+  {
+    gboolean loaded = FALSE;
+    gulong id = g_signal_connect (view, "loaded", G_CALLBACK (flag_signal_cb), &loaded);
+
+    g_signal_emit_by_name (rp_ticket_list_get_list_view (rp_queues_page_get_list (page)), "activate", 0);
+    wait_for_flag (&loaded);
+    g_signal_handler_disconnect (view, id);
+  }
+  g_assert_cmpstr (rp_window_get_view (window), ==, "customers");
+  g_assert_cmpstr (rp_customer_view_get_customer_id (view), ==, C1);
+  model = rp_customer_view_get_model (view);
+  event = rp_cache_get_event (cache, "ticket:t2", &error);
+  g_assert_no_error (error);
+  position = rp_timeline_model_find_rowid (model, event->rowid);
+  g_assert_cmpuint (position, !=, G_MAXUINT);
+  {
+    g_autoptr(RpTimelineItem) item = g_list_model_get_item (G_LIST_MODEL (model), position);
+    g_assert_true (rp_timeline_item_get_expanded (item));
+  }
+  screenshot (GTK_WIDGET (window), "queues-open-ticket.png");
+
+  g_settings_set_string (settings, "agent-login", "");
+  window_destroy (GTK_WINDOW (window));
+}
+
+static void
 screenshots (const char *suffix)
 {
   RpQueuesPage *page;
@@ -610,6 +688,7 @@ main (int   argc,
   g_test_add_func ("/queues/live", test_live);
   g_test_add_func ("/queues/countdowns", test_countdowns);
   g_test_add_func ("/queues/notifications", test_notifications);
+  g_test_add_func ("/queues/window", test_window);
   g_test_add_func ("/queues/screenshots", test_screenshots);
   g_test_add_func ("/queues/dark", test_dark);
   g_test_add_func ("/queues/japanese", test_japanese);
