@@ -783,6 +783,7 @@ test_offline_error_retry (void)
   wait_until (is_synced, manager);
   g_assert_true (g_str_has_prefix (header_text (window), synced));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (retry)));
+  screenshot (header_of (window), "header-live");
 
   /* The network goes */
   test_monitor_set_available (monitor, FALSE);
