@@ -489,6 +489,49 @@ test_first_sync (void)
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (rp_window_get_search_entry (window))));
   screenshot (header_of (window), "header-synced");
 
+  /* Preferences: what is applied reaches GSettings and the running sync */
+  {
+    g_auto(GStrv) applied = NULL;
+    RpPreferencesWindow *prefs = NULL;
+    GtkMenuButton *button = rp_sync_status_get_menu_button (rp_window_get_sync_status (window));
+    g_autofree char *details = NULL;
+    const char *db_error = NULL;
+    GListModel *toplevels;
+
+    g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+    toplevels = gtk_window_get_toplevels ();
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && prefs == NULL; i++)
+      {
+        g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+        if (RP_IS_PREFERENCES_WINDOW (toplevel))
+          prefs = RP_PREFERENCES_WINDOW (toplevel);
+      }
+    g_assert_nonnull (prefs);
+
+    rp_preferences_window_set_fields (prefs, peer->url, "branch\nsecond", "", "");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.sync-now", NULL));
+    applied = g_settings_get_strv (settings, "databases");
+    g_assert_cmpuint (g_strv_length (applied), ==, 2);
+    g_assert_cmpstr (applied[1], ==, "second");
+
+    /* The second database is not on the server: said for it alone */
+    wait_state (manager, RP_SYNC_STATE_ERROR);
+    g_assert_cmpstr (rp_sync_manager_get_databases (manager)[1], ==, "second");
+    g_assert_cmpint (rp_sync_manager_get_database_state (manager, 1, &db_error, NULL, NULL), ==,
+                     RP_SYNC_STATE_ERROR);
+    g_assert_nonnull (strstr (db_error, "second"));
+    gtk_window_destroy (GTK_WINDOW (prefs));
+
+    gtk_menu_button_popup (button);
+    settle (GTK_WIDGET (window));
+    details = text_of (GTK_WIDGET (gtk_menu_button_get_popover (button)));
+    g_assert_nonnull (strstr (details, db_error));
+    g_assert_nonnull (strstr (details, DB));
+    screenshot (GTK_WIDGET (gtk_menu_button_get_popover (button)), "details-per-database");
+    gtk_menu_button_popdown (button);
+  }
+
   /* Turning sync off in preferences stops it */
   g_settings_set_boolean (settings, "sync-enabled", FALSE);
   while (rp_sync_manager_get_live (manager))
