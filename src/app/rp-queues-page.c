@@ -235,14 +235,49 @@ build_agent_grid (RpQueuesPage *self,
     }
 }
 
+/* The figures change now and then, the widgets mostly not: touching only
+ * what changed keeps the minute's refresh cheap (every CSS class or
+ * tooltip set restyles or re-lays out the widget) */
 static void
 set_button (GtkWidget  *button,
             const char *text,
-            const char *accessible)
+            const char *tooltip)
 {
   if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), text) != 0)
     gtk_button_set_label (GTK_BUTTON (button), text);
-  gtk_widget_set_tooltip_text (button, accessible);
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (button), tooltip) != 0)
+    gtk_widget_set_tooltip_text (button, tooltip);
+}
+
+static void
+set_label (GtkWidget  *label,
+           const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), text) != 0)
+    gtk_label_set_text (GTK_LABEL (label), text);
+}
+
+static void
+set_class (GtkWidget  *widget,
+           const char *css_class,
+           gboolean    set)
+{
+  if (set != gtk_widget_has_css_class (widget, css_class))
+    {
+      if (set)
+        gtk_widget_add_css_class (widget, css_class);
+      else
+        gtk_widget_remove_css_class (widget, css_class);
+    }
+}
+
+static void
+set_data_string (GtkWidget  *widget,
+                 const char *key,
+                 const char *value)
+{
+  if (g_strcmp0 (g_object_get_data (G_OBJECT (widget), key), value) != 0)
+    g_object_set_data_full (G_OBJECT (widget), key, g_strdup (value), g_free);
 }
 
 static void
@@ -304,7 +339,7 @@ apply_figures (RpQueuesPage *self,
       GtkWidget **cells = g_ptr_array_index (self->queue_rows, r);
       const char *name = rp_json_string (q, "display_name");
 
-      gtk_label_set_text (GTK_LABEL (cells[0]), name);
+      set_label (cells[0], name);
       for (guint c = 0; c < G_N_ELEMENTS (figures); c++)
         {
           g_autofree char *text = NULL;
@@ -318,22 +353,11 @@ apply_figures (RpQueuesPage *self,
           /* TRANSLATORS: tooltip of a figure button: "Show the tickets: Billing" */
           tip = g_strdup_printf (_("Show these tickets of %s"), name);
           set_button (cells[c + 1], text, tip);
-          g_object_set_data_full (G_OBJECT (cells[c + 1]), "queue",
-                                  g_strdup (rp_json_string (q, "queue")), g_free);
+          set_data_string (cells[c + 1], "queue", rp_json_string (q, "queue"));
           if (c == 4 || c == 5)
-            {
-              if (value > 0)
-                gtk_widget_add_css_class (cells[c + 1], "error");
-              else
-                gtk_widget_remove_css_class (cells[c + 1], "error");
-            }
+            set_class (cells[c + 1], "error", value > 0);
           else if (c == 3)
-            {
-              if (value > 0)
-                gtk_widget_add_css_class (cells[c + 1], "warning");
-              else
-                gtk_widget_remove_css_class (cells[c + 1], "warning");
-            }
+            set_class (cells[c + 1], "warning", value > 0);
         }
     }
 
@@ -345,10 +369,10 @@ apply_figures (RpQueuesPage *self,
       g_autofree char *handled = g_strdup_printf ("%" G_GINT64_FORMAT, rp_json_int (a, "handled_today", 0));
       g_autofree char *tip = g_strdup_printf (_("Show the open tickets of %s"), rp_json_string (a, "display_name"));
 
-      gtk_label_set_text (GTK_LABEL (cells[0]), rp_json_string (a, "display_name"));
+      set_label (cells[0], rp_json_string (a, "display_name"));
       set_button (cells[1], load, tip);
-      g_object_set_data_full (G_OBJECT (cells[1]), "assignee", g_strdup (rp_json_string (a, "agent")), g_free);
-      gtk_label_set_text (GTK_LABEL (cells[2]), handled);
+      set_data_string (cells[1], "assignee", rp_json_string (a, "agent"));
+      set_label (cells[2], handled);
     }
 
   rp_chart_set_backlog (self->backlog_chart, queues);

@@ -34,6 +34,7 @@ struct _RpTicketList
   gint64          lead_usec;
   guint           tick_id;
   gboolean        updating;
+  char           *choices_key;  /* the queues and agents offered, to refill only on change */
   guint           pending;      /* queries running */
 
   GtkDropDown    *assignee_dropdown;
@@ -441,6 +442,7 @@ rp_ticket_list_finalize (GObject *object)
   g_clear_pointer (&self->bound, g_hash_table_unref);
   g_clear_pointer (&self->queue_values, g_ptr_array_unref);
   g_clear_pointer (&self->agent_values, g_ptr_array_unref);
+  g_clear_pointer (&self->choices_key, g_free);
 
   G_OBJECT_CLASS (rp_ticket_list_parent_class)->finalize (object);
 }
@@ -567,6 +569,33 @@ rp_ticket_list_set_choices (RpTicketList *self,
 
   g_return_if_fail (RP_IS_TICKET_LIST (self));
   g_return_if_fail (queues != NULL);
+
+  /* The figures change every minute, the queues and agents hardly ever:
+   * new drop-down models only when those do */
+  {
+    GString *key = g_string_new (NULL);
+    const char *arrays[] = { "queues", "agents" };
+    const char *members[][2] = { { "queue", "display_name" }, { "agent", "display_name" } };
+
+    for (guint k = 0; k < G_N_ELEMENTS (arrays); k++)
+      {
+        array = json_object_get_array_member (queues, arrays[k]);
+        for (guint i = 0; array && i < json_array_get_length (array); i++)
+          {
+            JsonObject *o = json_array_get_object_element (array, i);
+            g_string_append_printf (key, "%s\x1f%s\x1e", rp_json_string (o, members[k][0]),
+                                    rp_json_string (o, members[k][1]));
+          }
+        g_string_append_c (key, '\x1d');
+      }
+    if (g_strcmp0 (key->str, self->choices_key) == 0)
+      {
+        g_string_free (key, TRUE);
+        return;
+      }
+    g_free (self->choices_key);
+    self->choices_key = g_string_free (key, FALSE);
+  }
 
   /* Keep what is chosen across the refill */
   query_from_filters (self, &query);
