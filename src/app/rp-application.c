@@ -60,12 +60,6 @@ settings_new_if_installed (void)
 
 /* Sync */
 
-typedef struct
-{
-  RpApplication *self;
-  guint          serial;
-} LookupData;
-
 static void
 start_live (RpApplication *self)
 {
@@ -90,18 +84,17 @@ password_looked_up_cb (GObject      *object,
   char *password;
 
   password = rp_secret_lookup_finish (result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (error != NULL)
-    g_message ("No password from the keyring: %s", error->message);
-
-  if (self->sync_manager == NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->sync_manager == NULL)
     {
       rp_secret_free (password);
       return;
     }
 
-  rp_sync_manager_set_password (self->sync_manager, password);
+  /* No keyring at all: keep what preferences may have given this run */
+  if (error != NULL)
+    g_message ("No password from the keyring: %s", error->message);
+  else
+    rp_sync_manager_set_password (self->sync_manager, password);
   rp_secret_free (password);
   start_live (self);
 }

@@ -87,29 +87,51 @@ strip_copy (const char *text)
 /* Keyring */
 
 static void
+apply_user (RpPreferencesWindow *self)
+{
+  g_autofree char *user = strip_copy (row_text (self->user_row));
+
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "username", user);
+}
+
+static void
 password_stored_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
+  g_autoptr(RpPreferencesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!rp_secret_store_finish (result, &error)
       && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("Cannot keep the password in the keyring: %s", error->message);
+
+  /* Only now: the application looks the password up when the user changes */
+  if (self != NULL)
+    apply_user (self);
 }
 
+/* With @then_apply_user, the user name setting changes once the keyring
+ * has the password, not before */
 static void
-store_password (RpPreferencesWindow *self)
+store_password (RpPreferencesWindow *self,
+                gboolean             then_apply_user)
 {
   g_autofree char *url = strip_copy (row_text (self->server_row));
   g_autofree char *user = strip_copy (row_text (self->user_row));
   const char *password = row_text (self->password_row);
 
   if (*url == '\0' || *user == '\0')
-    return;
+    {
+      if (then_apply_user)
+        apply_user (self);
+      return;
+    }
 
   /* Not cancelled with the window: closing it must not lose the password */
-  rp_secret_store_async (url, user, password, NULL, password_stored_cb, NULL);
+  rp_secret_store_async (url, user, password, NULL, password_stored_cb,
+                         then_apply_user ? g_object_ref (self) : NULL);
   if (self->manager != NULL)
     rp_sync_manager_set_password (self->manager, *password ? password : NULL);
 }
@@ -154,18 +176,16 @@ databases_applied_cb (RpPreferencesWindow *self)
 static void
 user_applied_cb (RpPreferencesWindow *self)
 {
-  g_autofree char *user = strip_copy (row_text (self->user_row));
-
-  if (self->settings != NULL)
-    g_settings_set_string (self->settings, "username", user);
   if (*row_text (self->password_row) != '\0')
-    store_password (self);
+    store_password (self, TRUE);
+  else
+    apply_user (self);
 }
 
 static void
 password_applied_cb (RpPreferencesWindow *self)
 {
-  store_password (self);
+  store_password (self, FALSE);
 }
 
 static void
