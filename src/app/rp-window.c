@@ -564,7 +564,20 @@ sync_changed_cb (RpWindow      *self,
   if (shown != NULL && customer_ids != NULL
       && g_strv_contains ((const char *const *) customer_ids, shown)
       && g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "customer") == 0)
-    rp_customer_view_refresh (self->customer_view);
+    {
+      /* Erased (or merged away) on the server: nothing of them may stay
+       * on screen, and the window must not reopen them */
+      if (!rp_cache_has_customer (self->cache, shown, NULL))
+        {
+          gtk_stack_set_visible_child_name (self->content_stack, "none");
+          rp_timeline_model_clear (rp_customer_view_get_model (self->customer_view));
+          gtk_window_set_title (GTK_WINDOW (self), _("Rapport"));
+          if (self->settings != NULL)
+            g_settings_set_string (self->settings, "last-customer", "");
+        }
+      else
+        rp_customer_view_refresh (self->customer_view);
+    }
 
   if (self->research_id == 0)
     self->research_id = g_timeout_add (RESEARCH_DELAY_MS, research_cb, self);

@@ -660,6 +660,12 @@ has_rows (gpointer data)
 }
 
 static gboolean
+view_hidden (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
+static gboolean
 results_shown (gpointer data)
 {
   return g_strcmp0 (rp_window_get_results_page (data), "results") == 0;
@@ -825,6 +831,21 @@ test_live_timeline (void)
   }
   g_assert_nonnull (strstr (card, "Called about the replacement kettle"));
   screenshot (GTK_WIDGET (window), "live-timeline");
+
+  /* Erased on the server: the customer leaves the screen */
+  {
+    g_autofree char *erasure = NULL;
+    g_autoptr(JsonNode) erased = NULL;
+
+    erasure = g_strdup_printf ("{\"_id\":\"erasure:%s\",\"type\":\"erasure\",\"schema\":1,"
+                               "\"at\":\"%s\",\"customer_id\":\"%s\",\"requested_by\":\"dpo\"}",
+                               customer + strlen ("customer:"), now, customer);
+    erased = rp_test_http ("POST", url, erasure, &status);
+    g_assert_cmpuint (status, ==, 201);
+    wait_until (view_hidden, view);
+    g_assert_cmpuint (rp_timeline_model_get_n_events (model), ==, 0);
+    g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, _("Rapport"));
+  }
 
   rp_sync_manager_stop (manager);
   window_destroy (window);
