@@ -732,8 +732,21 @@ rp_queues_page_drill_down (RpQueuesPage   *self,
     case RP_TICKET_FILTER_OPEN:
     default: state = _("Open"); break;
     }
-  if (assignee != NULL)
-    /* TRANSLATORS: drill-down title: the open tickets of an agent */
+  if (assignee != NULL && self->figures != NULL)
+    {
+      JsonArray *agents = json_object_get_array_member (self->figures, "agents");
+      const char *who = assignee;
+
+      for (guint i = 0; i < json_array_get_length (agents); i++)
+        {
+          JsonObject *a = json_array_get_object_element (agents, i);
+          if (g_strcmp0 (rp_json_string (a, "agent"), assignee) == 0)
+            who = rp_json_string (a, "display_name");
+        }
+      /* TRANSLATORS: drill-down title: the open tickets of an agent */
+      title = g_strdup_printf (_("Open tickets of %s"), who);
+    }
+  else if (assignee != NULL)
     title = g_strdup_printf (_("Open tickets of %s"), assignee);
   else if (queue_name != NULL)
     /* TRANSLATORS: drill-down title: "Billing & payments: Breached" */

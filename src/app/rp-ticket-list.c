@@ -35,6 +35,7 @@ struct _RpTicketList
   guint           tick_id;
   gboolean        updating;
   char           *choices_key;  /* the queues and agents offered, to refill only on change */
+  GHashTable     *queue_names;  /* queue → display name */
   guint           pending;      /* queries running */
 
   GtkDropDown    *assignee_dropdown;
@@ -221,8 +222,12 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   g_autofree char *tooltip = NULL;
   g_autofree char *age = NULL;
 
+  const char *queue_name = NULL;
+
   g_object_set_data_full (G_OBJECT (row), "item", g_object_ref (item), g_object_unref);
   g_hash_table_add (self->bound, row);
+  if (ticket != NULL && ticket->queue != NULL)
+    queue_name = g_hash_table_lookup (self->queue_names, ticket->queue);
 
   if (ticket == NULL)
     {
@@ -246,7 +251,7 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   details = g_strdup_printf (_("%s · %s · %s · %s · opened %s"),
                              ticket->number ? ticket->number : "",
                              rp_format_ticket_status (ticket->status),
-                             ticket->queue ? ticket->queue : "",
+                             queue_name ? queue_name : (ticket->queue ? ticket->queue : ""),
                              ticket->customer_name ? ticket->customer_name : "",
                              age);
   gtk_label_set_text (g_object_get_data (G_OBJECT (row), "details"), details);
@@ -443,6 +448,7 @@ rp_ticket_list_finalize (GObject *object)
   g_clear_pointer (&self->queue_values, g_ptr_array_unref);
   g_clear_pointer (&self->agent_values, g_ptr_array_unref);
   g_clear_pointer (&self->choices_key, g_free);
+  g_clear_pointer (&self->queue_names, g_hash_table_unref);
 
   G_OBJECT_CLASS (rp_ticket_list_parent_class)->finalize (object);
 }
@@ -491,6 +497,7 @@ rp_ticket_list_init (RpTicketList *self)
 
   self->lead_usec = RP_DEFAULT_LEAD_USEC;
   self->bound = g_hash_table_new (NULL, NULL);
+  self->queue_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->queue_values = g_ptr_array_new_with_free_func (g_free);
   self->agent_values = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->queue_values, NULL);
@@ -611,6 +618,8 @@ rp_ticket_list_set_choices (RpTicketList *self,
     {
       JsonObject *q = json_array_get_object_element (array, i);
       g_ptr_array_add (self->queue_values, g_strdup (rp_json_string (q, "queue")));
+      g_hash_table_replace (self->queue_names, g_strdup (rp_json_string (q, "queue")),
+                            g_strdup (rp_json_string (q, "display_name")));
       gtk_string_list_append (queue_list, rp_json_string (q, "display_name"));
     }
   gtk_drop_down_set_model (self->queue_dropdown, G_LIST_MODEL (queue_list));

@@ -597,6 +597,63 @@ test_window (void)
 }
 
 static void
+sync_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      flag)
+{
+  rp_sync_manager_sync_once_finish (RP_SYNC_MANAGER (object), result, NULL);
+  *(gboolean *) flag = TRUE;
+}
+
+static void
+test_sync_failing (void)
+{
+  g_autoptr(RpCache) cache = fixture_cache ("sync-failing.db");
+  g_autoptr(RpNotifier) notifier = rp_notifier_new (cache);
+  g_autoptr(RpSyncManager) manager = rp_sync_manager_new (cache);
+  const char *dbs[] = { "branch", NULL };
+  Sink sink = { g_ptr_array_new_with_free_func (g_free), g_string_new (NULL) };
+  gint64 start = g_get_real_time ();
+  gboolean done = FALSE;
+
+  rp_notifier_set_sink (notifier, sink_cb, &sink);
+  rp_notifier_set_now (notifier, start);
+  rp_notifier_set_sync_failure_delay (notifier, 15 * G_TIME_SPAN_MINUTE);
+  rp_notifier_set_sync_manager (notifier, manager);
+
+  /* Nothing listens on the discard port: every attempt fails */
+  rp_sync_manager_set_server_url (manager, "http://127.0.0.1:9");
+  rp_sync_manager_set_databases (manager, dbs);
+  rp_sync_manager_sync_once_async (manager, NULL, sync_done_cb, &done);
+  wait_for_flag (&done);
+  if (rp_sync_manager_get_state (manager) != RP_SYNC_STATE_ERROR)
+    {
+      g_test_skip ("the failed sync did not end in the error state here");
+      goto out;
+    }
+
+  /* Failing, but not for long enough yet */
+  rp_notifier_set_now (notifier, start + 10 * G_TIME_SPAN_MINUTE);
+  check_and_wait (notifier);
+  g_assert_cmpuint (sink.kinds->len, ==, 0);
+
+  /* Past the delay: once, and only once */
+  rp_notifier_set_now (notifier, start + 16 * G_TIME_SPAN_MINUTE);
+  check_and_wait (notifier);
+  g_assert_cmpuint (sink.kinds->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (sink.kinds, 0), ==, "sync-failing -");
+  g_assert_nonnull (strstr (sink.all->str, "16 minutes"));
+  rp_notifier_set_now (notifier, start + 30 * G_TIME_SPAN_MINUTE);
+  check_and_wait (notifier);
+  g_assert_cmpuint (sink.kinds->len, ==, 1);
+
+out:
+  rp_notifier_set_sync_manager (notifier, NULL);
+  g_ptr_array_unref (sink.kinds);
+  g_string_free (sink.all, TRUE);
+}
+
+static void
 screenshots (const char *suffix)
 {
   RpQueuesPage *page;
@@ -688,6 +745,7 @@ main (int   argc,
   g_test_add_func ("/queues/live", test_live);
   g_test_add_func ("/queues/countdowns", test_countdowns);
   g_test_add_func ("/queues/notifications", test_notifications);
+  g_test_add_func ("/queues/sync-failing", test_sync_failing);
   g_test_add_func ("/queues/window", test_window);
   g_test_add_func ("/queues/screenshots", test_screenshots);
   g_test_add_func ("/queues/dark", test_dark);
