@@ -653,6 +653,125 @@ out:
   g_string_free (sink.all, TRUE);
 }
 
+/* The real libnotify path, against python3-dbusmock's notification daemon
+ * on the test's private session bus */
+static void
+name_appeared_cb (GDBusConnection *connection,
+                  const char      *name,
+                  const char      *owner,
+                  gpointer         flag)
+{
+  *(gboolean *) flag = TRUE;
+}
+
+static void
+checked_cb (RpNotifier *notifier,
+            gpointer    flag)
+{
+  *(gboolean *) flag = TRUE;
+}
+
+static void
+test_libnotify (void)
+{
+  g_autoptr(RpCache) cache = fixture_cache ("libnotify.db");
+  g_autoptr(RpNotifier) notifier = rp_notifier_new (cache);
+  g_autoptr(GSubprocess) daemon = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) calls = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gboolean appeared = FALSE, timed_out = FALSE, checked = FALSE;
+  const char *python = g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE) ? "/usr/bin/python3" : "python3";
+  guint watch, timeout;
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  if (bus == NULL)
+    {
+      g_test_skip ("no session bus");
+      return;
+    }
+  daemon = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                             python, "-m", "dbusmock", "--template", "notification_daemon", NULL);
+  if (daemon == NULL)
+    {
+      g_test_skip ("python3-dbusmock cannot start");
+      return;
+    }
+  watch = g_bus_watch_name_on_connection (bus, "org.freedesktop.Notifications", G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                          name_appeared_cb, NULL, &appeared, NULL);
+  timeout = g_timeout_add_seconds (15, timeout_cb, &timed_out);
+  while (!appeared && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_bus_unwatch_name (watch);
+  if (!timed_out)
+    g_source_remove (timeout);
+  if (!appeared)
+    {
+      g_subprocess_force_exit (daemon);
+      g_test_skip ("python3-dbusmock is not installed");
+      return;
+    }
+
+  rp_notifier_set_now (notifier, stamp (FIXTURE_NOW));
+  rp_notifier_set_agent (notifier, "kato");
+  g_signal_connect (notifier, "checked", G_CALLBACK (checked_cb), &checked);
+  wait_for_flag (&checked);
+  apply_json (cache,
+              "[{\"_id\":\"ticket_event:e8b\",\"type\":\"ticket_event\",\"schema\":1,"
+              "\"at\":\"2026-11-23T09:50:00Z\",\"ticket_id\":\"ticket:t8\",\"customer_id\":\"" C2 "\","
+              "\"author\":\"suzuki\",\"changes\":{\"assignee\":\"kato\"}}]");
+  checked = FALSE;
+  rp_notifier_check (notifier);
+  wait_for_flag (&checked);
+
+  calls = g_dbus_connection_call_sync (bus, "org.freedesktop.Notifications", "/org/freedesktop/Notifications",
+                                       "org.freedesktop.DBus.Mock", "GetCalls", NULL, NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+  g_assert_no_error (error);
+  text = g_variant_print (calls, FALSE);
+  g_test_message ("calls: %s", text);
+  /* Summary, body and an "Open" action reached the daemon; the customer's
+   * name did not */
+  g_assert_nonnull (strstr (text, "'Notify'"));
+  g_assert_nonnull (strstr (text, "Ticket Assigned to You"));
+  g_assert_nonnull (strstr (text, "Ticket About to Breach"));
+  g_assert_nonnull (strstr (text, "T-100008 · Card declined"));
+  g_assert_nonnull (strstr (text, "'open'"));
+  g_assert_null (strstr (text, "Mori"));
+
+  /* The desktop says "Open" was clicked on the first one */
+  {
+    g_autofree char *opened = NULL;
+    g_autoptr(GVariant) reply = NULL;
+
+    g_signal_connect (notifier, "open-ticket", G_CALLBACK (activated_cb), &opened);
+    {
+      GVariantBuilder args;
+
+      g_variant_builder_init (&args, G_VARIANT_TYPE ("av"));
+      g_variant_builder_add (&args, "v", g_variant_new_uint32 (1));
+      g_variant_builder_add (&args, "v", g_variant_new_string ("open"));
+      reply = g_dbus_connection_call_sync (bus, "org.freedesktop.Notifications", "/org/freedesktop/Notifications",
+                                           "org.freedesktop.DBus.Mock", "EmitSignal",
+                                           g_variant_new ("(sssav)", "org.freedesktop.Notifications",
+                                                          "ActionInvoked", "us", &args),
+                                           NULL, G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+      g_assert_no_error (error);
+    }
+    timed_out = FALSE;
+    timeout = g_timeout_add_seconds (15, timeout_cb, &timed_out);
+    while (opened == NULL && !timed_out)
+      g_main_context_iteration (NULL, TRUE);
+    if (!timed_out)
+      g_source_remove (timeout);
+    g_assert_cmpstr (opened, ==, C2 " ticket:t8");
+  }
+
+  g_subprocess_force_exit (daemon);
+  g_subprocess_wait (daemon, NULL, NULL);
+}
+
 static void
 screenshots (const char *suffix)
 {
@@ -746,6 +865,7 @@ main (int   argc,
   g_test_add_func ("/queues/countdowns", test_countdowns);
   g_test_add_func ("/queues/notifications", test_notifications);
   g_test_add_func ("/queues/sync-failing", test_sync_failing);
+  g_test_add_func ("/queues/libnotify", test_libnotify);
   g_test_add_func ("/queues/window", test_window);
   g_test_add_func ("/queues/screenshots", test_screenshots);
   g_test_add_func ("/queues/dark", test_dark);
