@@ -209,23 +209,16 @@ update_countdown (RpTicketList *self,
 }
 
 static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *list_item,
-             gpointer                  user_data)
+fill_row (RpTicketList *self,
+          GtkWidget    *row)
 {
-  RpTicketList *self = user_data;
-  GtkWidget *row = gtk_list_item_get_child (list_item);
-  RpTicketItem *item = gtk_list_item_get_item (list_item);
+  RpTicketItem *item = g_object_get_data (G_OBJECT (row), "item");
   const RpTicketRow *ticket = rp_ticket_item_get_row (item);
   GtkWidget *priority = g_object_get_data (G_OBJECT (row), "priority");
   g_autofree char *details = NULL;
-  g_autofree char *tooltip = NULL;
   g_autofree char *age = NULL;
-
   const char *queue_name = NULL;
 
-  g_object_set_data_full (G_OBJECT (row), "item", g_object_ref (item), g_object_unref);
-  g_hash_table_add (self->bound, row);
   if (ticket != NULL && ticket->queue != NULL)
     queue_name = g_hash_table_lookup (self->queue_names, ticket->queue);
 
@@ -267,6 +260,20 @@ bind_row_cb (GtkSignalListItemFactory *factory,
     gtk_widget_add_css_class (priority, "priority-high");
 
   update_countdown (self, row);
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             gpointer                  user_data)
+{
+  RpTicketList *self = user_data;
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+
+  g_object_set_data_full (G_OBJECT (row), "item", g_object_ref (gtk_list_item_get_item (list_item)),
+                          g_object_unref);
+  g_hash_table_add (self->bound, row);
+  fill_row (self, row);
 }
 
 static void
@@ -644,6 +651,16 @@ rp_ticket_list_set_choices (RpTicketList *self,
   gtk_drop_down_set_selected (self->assignee_dropdown,
                               ensure_value (self->assignee_dropdown, self->agent_values, agent));
   self->updating = FALSE;
+
+  /* Rows on screen show queues by their new names */
+  {
+    GHashTableIter iter;
+    gpointer row;
+
+    g_hash_table_iter_init (&iter, self->bound);
+    while (g_hash_table_iter_next (&iter, &row, NULL))
+      fill_row (self, row);
+  }
 }
 
 void
