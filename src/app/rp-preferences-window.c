@@ -157,9 +157,17 @@ static void
 server_applied_cb (RpPreferencesWindow *self)
 {
   g_autofree char *url = strip_copy (row_text (self->server_row));
+  g_autofree char *before = NULL;
 
-  if (self->settings != NULL)
-    g_settings_set_string (self->settings, "server-url", url);
+  if (self->settings == NULL)
+    return;
+
+  /* Setting a server up for the first time means syncing with it; the
+   * switch stays the agent's to turn off */
+  before = g_settings_get_string (self->settings, "server-url");
+  g_settings_set_string (self->settings, "server-url", url);
+  if (*before == '\0' && *url != '\0')
+    g_settings_set_boolean (self->settings, "sync-enabled", TRUE);
 }
 
 static void
@@ -309,13 +317,13 @@ sync_now_action (GtkWidget  *widget,
 {
   RpPreferencesWindow *self = RP_PREFERENCES_WINDOW (widget);
 
-  if (self->manager == NULL)
-    return;
-
   /* What was typed but not applied yet counts */
   server_applied_cb (self);
   databases_applied_cb (self);
   user_applied_cb (self);
+
+  if (self->manager == NULL)
+    return;
 
   if (rp_sync_manager_get_live (self->manager))
     rp_sync_manager_retry_now (self->manager);
@@ -361,7 +369,6 @@ fill (RpPreferencesWindow *self)
   else
     gtk_widget_set_sensitive (GTK_WIDGET (self->sync_switch), FALSE);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.sync-now", self->manager != NULL);
 }
 
 static void

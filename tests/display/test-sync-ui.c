@@ -1016,6 +1016,28 @@ test_preferences_connection (void)
   settle (GTK_WIDGET (prefs));
   screenshot (GTK_WIDGET (prefs), "preferences");
 
+  /* A first setup turns sync on: typing the address is meaning it */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("dev.rapport.Rapport");
+    g_autofree char *applied_url = NULL;
+    g_auto(GStrv) dbs = NULL;
+
+    g_settings_reset (settings, "server-url");
+    g_settings_reset (settings, "sync-enabled");
+    rp_preferences_window_set_fields (prefs, peer->url, "branch, head", "", "");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.sync-now", NULL));
+    g_assert_true (g_settings_get_boolean (settings, "sync-enabled"));
+    applied_url = g_settings_get_string (settings, "server-url");
+    g_assert_cmpstr (applied_url, ==, peer->url);
+    dbs = g_settings_get_strv (settings, "databases");
+    g_assert_cmpuint (g_strv_length (dbs), ==, 2);
+    g_assert_cmpstr (dbs[1], ==, "head");
+
+    g_settings_reset (settings, "server-url");
+    g_settings_reset (settings, "databases");
+    g_settings_reset (settings, "sync-enabled");
+  }
+
   gtk_window_destroy (GTK_WINDOW (prefs));
   while (g_main_context_iteration (NULL, FALSE))
     ;
