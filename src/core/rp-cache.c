@@ -24,6 +24,10 @@
 
 #define RP_CACHE_READERS 3
 
+/* Documents a bulk load commits at once, and the page cache it gets */
+#define RP_BULK_COMMIT_DOCS 100000
+#define RP_BULK_CACHE_KIB   1048576
+
 struct _RpCache
 {
   GObject   parent_instance;
@@ -54,8 +58,12 @@ struct _RpCache
   sqlite3_stmt *st_get_consent;
   sqlite3_stmt *st_put_consent;
 
-  /* A first load into an empty cache builds most indexes after the fact */
+  /* A first load into an empty cache builds most indexes after the fact,
+   * and commits many batches at once: random ids touch pages all over the
+   * id index, and per-batch commits wrote each of them again and again */
   gboolean  bulk;
+  gboolean  bulk_open;       /* a transaction spanning batches is open */
+  guint     bulk_uncommitted;
 
   /* … and reads through a few others, so a long batch never holds up a
    * search, and a search never waits for the context card */
@@ -495,6 +503,9 @@ prepare_statements (RpCache  *self,
 
 #undef PREPARE
 
+static int commit_writes (RpCache *self);
+static int flush_bulk (RpCache *self);
+
 static void
 rp_cache_finalize (GObject *object)
 {
@@ -506,6 +517,11 @@ rp_cache_finalize (GObject *object)
     &self->st_del_keys_of_doc, &self->st_is_erased, &self->st_get_ticket, &self->st_set_ticket_state, &self->st_put_ticket,
     &self->st_ticket_has_events, &self->st_get_consent, &self->st_put_consent,
   };
+
+  /* A bulk load dropped without rp_cache_end_bulk() keeps what it applied;
+   * its indexes are built at the next open */
+  if (self->wdb != NULL)
+    flush_bulk (self);
 
   /* Only our own statements: FTS5 finalizes the ones it prepared itself */
   for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
@@ -1747,6 +1763,28 @@ apply_ctx_clear (ApplyCtx *ctx)
   g_clear_pointer (&ctx->touched, g_hash_table_unref);
 }
 
+/* Commits what is pending: the one transaction of a call, or the one a
+ * bulk load keeps open across calls */
+static int
+commit_writes (RpCache *self)
+{
+  int rc = sqlite3_exec (self->wdb, "COMMIT", NULL, NULL, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      self->bulk_open = FALSE;
+      self->bulk_uncommitted = 0;
+    }
+  return rc;
+}
+
+/* Another kind of write wants its own transaction: end a bulk one first */
+static int
+flush_bulk (RpCache *self)
+{
+  return self->bulk_open ? commit_writes (self) : SQLITE_OK;
+}
+
 gboolean
 rp_cache_apply (RpCache       *self,
                 JsonNode *const *docs,
@@ -1773,20 +1811,27 @@ rp_cache_apply (RpCache       *self,
   g_mutex_lock (&self->write_lock);
   apply_ctx_init (&ctx);
 
-  rc = sqlite3_exec (self->wdb, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  /* In a bulk load, batches share a transaction until enough have come;
+   * documents and checkpoints still commit together or not at all */
+  if (!self->bulk_open)
+    rc = sqlite3_exec (self->wdb, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  self->bulk_open = self->bulk && rc == SQLITE_OK;
   for (guint i = 0; rc == SQLITE_OK && i < n_docs; i++)
     rc = apply_node (self, &ctx, docs[i], skip_func, user_data, &batch);
   if (rc == SQLITE_OK)
     rc = fold_dirty (self, &ctx);
   if (rc == SQLITE_OK && checkpoint_db != NULL)
     rc = write_checkpoint (self, checkpoint_db, checkpoint_seq);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_exec (self->wdb, "COMMIT", NULL, NULL, NULL);
+  self->bulk_uncommitted += n_docs;
+  if (rc == SQLITE_OK && (!self->bulk || ctx.erased || self->bulk_uncommitted >= RP_BULK_COMMIT_DOCS))
+    rc = commit_writes (self);
 
   if (rc != SQLITE_OK)
     {
       rp_cache_set_error (error, self->wdb, rc, _("Could not save the documents"));
       sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
+      self->bulk_open = FALSE;
+      self->bulk_uncommitted = 0;
       apply_ctx_clear (&ctx);
       g_mutex_unlock (&self->write_lock);
       return FALSE;
@@ -1880,7 +1925,7 @@ rp_cache_begin_bulk (RpCache  *self,
 
       for (guint i = 0; i < G_N_ELEMENTS (deferred_indexes); i++)
         g_string_append_printf (sql, "DROP INDEX IF EXISTS %s;", deferred_indexes[i][0]);
-      g_string_append (sql, "COMMIT;");
+      g_string_append_printf (sql, "COMMIT; PRAGMA cache_size = -%d;", RP_BULK_CACHE_KIB);
       ok = exec_sql (self->wdb, sql->str, error);
       if (ok)
         self->bulk = TRUE;
@@ -1902,6 +1947,12 @@ rp_cache_end_bulk (RpCache  *self,
   g_return_val_if_fail (RP_IS_CACHE (self), FALSE);
 
   g_mutex_lock (&self->write_lock);
+  if (self->bulk && flush_bulk (self) != SQLITE_OK)
+    {
+      ok = rp_cache_set_error (error, self->wdb, sqlite3_errcode (self->wdb), _("Could not save the documents"));
+      sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
+      self->bulk_open = FALSE;
+    }
   if (self->bulk)
     {
       sql = g_string_new ("BEGIN IMMEDIATE;");
@@ -1910,7 +1961,8 @@ rp_cache_end_bulk (RpCache  *self,
                                 deferred_indexes[i][0], deferred_indexes[i][1]);
       g_string_append (sql, "INSERT INTO search_fts (search_fts) VALUES ('rebuild');"
                             "DELETE FROM settings WHERE key = 'bulk-load';"
-                            "COMMIT;");
+                            "COMMIT;"
+                            "PRAGMA cache_size = -131072;");
       ok = exec_sql (self->wdb, sql->str, error);
       if (ok)
         self->bulk = FALSE;
@@ -1935,7 +1987,9 @@ rp_cache_mark_notified (RpCache     *self,
   g_return_val_if_fail (key != NULL, FALSE);
 
   g_mutex_lock (&self->write_lock);
-  rc = sqlite3_prepare_v2 (self->wdb, "INSERT OR IGNORE INTO notified (key, at) VALUES (?1, ?2)",
+  rc = flush_bulk (self);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (self->wdb, "INSERT OR IGNORE INTO notified (key, at) VALUES (?1, ?2)",
                            -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
@@ -2010,7 +2064,9 @@ rp_cache_create (RpCache        *self,
   g_mutex_lock (&self->write_lock);
   apply_ctx_init (&ctx);
 
-  rc = sqlite3_exec (self->wdb, "PRAGMA synchronous = FULL; BEGIN IMMEDIATE", NULL, NULL, NULL);
+  rc = flush_bulk (self);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (self->wdb, "PRAGMA synchronous = FULL; BEGIN IMMEDIATE", NULL, NULL, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (self->wdb,
                              "INSERT INTO outbox (doc_id, cust, db, body, rev, created)"
@@ -2173,7 +2229,9 @@ outbox_update (RpCache      *self,
   int rc;
 
   g_mutex_lock (&self->write_lock);
-  rc = sqlite3_exec (self->wdb, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  rc = flush_bulk (self);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (self->wdb, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (self->wdb, sql, -1, &stmt, NULL);
   for (guint i = 0; rc == SQLITE_OK && i < n_seqs; i++)
