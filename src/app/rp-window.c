@@ -597,6 +597,15 @@ sync_progress_cb (RpWindow      *self,
   if (!welcome || self->demo_progress_id != 0)
     return;
 
+  /* A first pull into an empty cache may make its customers searchable
+   * only at its end, after the last batch was announced */
+  if (!syncing && rp_cache_count_customers (self->cache) > 0)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->demo_progress), FALSE);
+      show_main (self);
+      return;
+    }
+
   if (syncing && progress != NULL && *progress != '\0')
     {
       guint64 done = rp_sync_manager_get_docs_done (manager);
