@@ -594,6 +594,11 @@ sync_progress_cb (RpWindow      *self,
   gboolean syncing = rp_sync_manager_get_state (manager) == RP_SYNC_STATE_SYNCING;
   const char *progress = rp_sync_status_get_progress (self->sync_status);
 
+  /* Results on screen are searched again when a sync ends: a first pull
+   * into an empty cache makes what it brought searchable only then */
+  if (!syncing && !welcome && self->research_id == 0)
+    self->research_id = g_timeout_add (RESEARCH_DELAY_MS, research_cb, self);
+
   if (!welcome || self->demo_progress_id != 0)
     return;
 
