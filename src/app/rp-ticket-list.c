@@ -27,6 +27,7 @@ struct _RpTicketList
   RpCache        *cache;
   RpTicketModel  *model;
   GCancellable   *cancellable;
+  GCancellable   *life;         /* cancelled in dispose */
   GHashTable     *bound;        /* row widgets on screen */
   GPtrArray      *queue_values; /* queue names by drop-down position; [0] NULL: any */
   GPtrArray      *agent_values; /* logins; [0] NULL: anyone, [1] "": unassigned */
@@ -437,6 +438,7 @@ rp_ticket_list_dispose (GObject *object)
   RpTicketList *self = (RpTicketList *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->life);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), RP_TYPE_TICKET_LIST);
 
@@ -451,6 +453,7 @@ rp_ticket_list_finalize (GObject *object)
   g_clear_object (&self->cache);
   g_clear_object (&self->model);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->life);
   g_clear_pointer (&self->bound, g_hash_table_unref);
   g_clear_pointer (&self->queue_values, g_ptr_array_unref);
   g_clear_pointer (&self->agent_values, g_ptr_array_unref);
@@ -504,6 +507,7 @@ rp_ticket_list_init (RpTicketList *self)
 
   self->lead_usec = RP_DEFAULT_LEAD_USEC;
   self->bound = g_hash_table_new (NULL, NULL);
+  self->life = g_cancellable_new ();
   self->queue_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->queue_values = g_ptr_array_new_with_free_func (g_free);
   self->agent_values = g_ptr_array_new_with_free_func (g_free);
@@ -544,6 +548,34 @@ rp_ticket_list_new (void)
   return g_object_new (RP_TYPE_TICKET_LIST, NULL);
 }
 
+static void
+choices_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  JsonObject *queues = rp_cache_queues (task_data, 0, 0, &error);
+
+  if (queues == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, queues, (GDestroyNotify) json_object_unref);
+}
+
+static void
+choices_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  RpTicketList *self = RP_TICKET_LIST (object);
+  g_autoptr(JsonObject) queues = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  /* A page that shows figures may have handed over its own meanwhile */
+  if (queues != NULL && self->choices_key == NULL)
+    rp_ticket_list_set_choices (self, queues);
+}
+
 void
 rp_ticket_list_set_cache (RpTicketList *self,
                           RpCache      *cache)
@@ -561,6 +593,15 @@ rp_ticket_list_set_cache (RpTicketList *self,
   selection = GTK_SELECTION_MODEL (gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model))));
   gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
   gtk_list_view_set_model (self->list_view, selection);
+
+  /* The queues and agents to offer as filters, read off the main thread */
+  {
+    g_autoptr(GTask) task = g_task_new (self, self->life, choices_done_cb, NULL);
+
+    g_task_set_source_tag (task, rp_ticket_list_set_cache);
+    g_task_set_task_data (task, g_object_ref (cache), g_object_unref);
+    g_task_run_in_thread (task, choices_thread);
+  }
 }
 
 void

@@ -793,6 +793,14 @@ update_views (RpWindow *self)
   rp_notifier_set_agent (self->notifier, login);
 }
 
+/* Sync may bring tickets assigned to the agent, or take some away */
+static void
+my_tickets_sync_cb (RpWindow *self)
+{
+  if (rp_window_get_view_visible (self, "my-tickets"))
+    rp_ticket_list_refresh (self->my_tickets);
+}
+
 static void
 setup_queues (RpWindow *self)
 {
@@ -1023,6 +1031,8 @@ rp_window_set_sync_manager (RpWindow      *self,
   rp_notifier_set_sync_manager (self->notifier, manager);
   if (self->queues_ready)
     rp_queues_page_set_sync_manager (self->queues_page, manager);
+  if (manager != NULL)
+    g_signal_connect_swapped (manager, "changed", G_CALLBACK (my_tickets_sync_cb), self);
 
   if (manager != NULL)
     {
