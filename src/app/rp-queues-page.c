@@ -437,8 +437,13 @@ static gboolean
 minute_cb (gpointer user_data)
 {
   RpQueuesPage *self = user_data;
-  const RpTicketQuery *query = rp_ticket_model_get_query (rp_ticket_list_get_model (self->drill_list));
+  const RpTicketQuery *query;
 
+  /* Not shown yet: nothing to keep current */
+  if (self->cache == NULL)
+    return G_SOURCE_CONTINUE;
+
+  query = rp_ticket_model_get_query (rp_ticket_list_get_model (self->drill_list));
   rp_queues_page_refresh (self);
   /* Countdowns tick by themselves; lists of a time-bound state change members */
   if (query->filter == RP_TICKET_FILTER_OPEN || query->filter == RP_TICKET_FILTER_WAITING)
