@@ -31,8 +31,12 @@ struct _RpPreferencesWindow
   AdwEntryRow          *agent_row;
   AdwActionRow         *customers_row;
   AdwEntryRow          *databases_row;
+  GtkSwitch            *dnd_switch;
+  GtkSpinButton        *failure_spin;
+  GtkSpinButton        *lead_spin;
   AdwActionRow         *location_row;
   AdwPasswordEntryRow  *password_row;
+  GtkSwitch            *queues_switch;
   AdwEntryRow          *server_row;
   GtkSwitch            *sync_switch;
   GtkButton            *test_button;
@@ -413,8 +417,12 @@ rp_preferences_window_class_init (RpPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RpPreferencesWindow, agent_row);
   gtk_widget_class_bind_template_child (widget_class, RpPreferencesWindow, customers_row);
   gtk_widget_class_bind_template_child (widget_class, RpPreferencesWindow, databases_row);
+  gtk_widget_class_bind_template_child (widget_class, RpPreferencesWindow, dnd_switch);
+  gtk_widget_class_bind_template_child (widget_class, RpPreferencesWindow, failure_spin);
+  gtk_widget_class_bind_template_child (widget_class, RpPreferencesWindow, lead_spin);
   gtk_widget_class_bind_template_child (widget_class, RpPreferencesWindow, location_row);
   gtk_widget_class_bind_template_child (widget_class, RpPreferencesWindow, password_row);
+  gtk_widget_class_bind_template_child (widget_class, RpPreferencesWindow, queues_switch);
   gtk_widget_class_bind_template_child (widget_class, RpPreferencesWindow, server_row);
   gtk_widget_class_bind_template_child (widget_class, RpPreferencesWindow, sync_switch);
   gtk_widget_class_bind_template_child (widget_class, RpPreferencesWindow, test_button);
@@ -446,6 +454,16 @@ rp_preferences_window_init (RpPreferencesWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->agent_row, "apply", G_CALLBACK (agent_applied_cb), self,
                            G_CONNECT_SWAPPED);
+
+  /* Notifications and queues take effect at once */
+  if (self->settings != NULL)
+    {
+      g_settings_bind (self->settings, "do-not-disturb", self->dnd_switch, "active", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "show-queues", self->queues_switch, "active", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "sla-lead-minutes", self->lead_spin, "value", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "sync-failure-minutes", self->failure_spin, "value",
+                       G_SETTINGS_BIND_DEFAULT);
+    }
 }
 
 RpPreferencesWindow *

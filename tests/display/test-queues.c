@@ -18,6 +18,7 @@
 #include "rp-demo.h"
 #include "rp-doc.h"
 #include "rp-notifier.h"
+#include "rp-preferences-window.h"
 #include "rp-queues.h"
 #include "rp-queues-page.h"
 #include "rp-ticket-item.h"
@@ -772,6 +773,63 @@ test_libnotify (void)
   g_subprocess_wait (daemon, NULL, NULL);
 }
 
+static GtkWidget *
+find_by_type (GtkWidget *root,
+              GType      type,
+              guint      nth)
+{
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+  guint seen = 0;
+
+  g_ptr_array_add (stack, root);
+  while (stack->len > 0)
+    {
+      GtkWidget *w = g_ptr_array_steal_index (stack, 0);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && seen++ == nth)
+        return w;
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (stack, c);
+    }
+  return NULL;
+}
+
+static void
+test_preferences (void)
+{
+  g_autoptr(RpCache) cache = fixture_cache ("prefs.db");
+  g_autoptr(GSettings) settings = g_settings_new ("dev.rapport.Rapport");
+  RpPreferencesWindow *prefs = rp_preferences_window_new (cache, NULL);
+  GtkSpinButton *lead;
+  GtkSwitch *dnd;
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  g_settings_set_boolean (settings, "do-not-disturb", FALSE);
+  g_settings_set_uint (settings, "sla-lead-minutes", 30);
+
+  /* The first switch of the notifications group is do-not-disturb, the
+   * first spin button the lead time */
+  lead = GTK_SPIN_BUTTON (find_by_type (GTK_WIDGET (prefs), GTK_TYPE_SPIN_BUTTON, 0));
+  g_assert_nonnull (lead);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (lead), ==, 30);
+  gtk_spin_button_set_value (lead, 45);
+  g_assert_cmpuint (g_settings_get_uint (settings, "sla-lead-minutes"), ==, 45);
+
+  for (guint i = 0; (dnd = GTK_SWITCH (find_by_type (GTK_WIDGET (prefs), GTK_TYPE_SWITCH, i))); i++)
+    {
+      GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (dnd), ADW_TYPE_ACTION_ROW);
+      if (row && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), _("_Do Not Disturb")) == 0)
+        break;
+    }
+  g_assert_nonnull (dnd);
+  gtk_switch_set_active (dnd, TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "do-not-disturb"));
+  screenshot (GTK_WIDGET (prefs), "preferences-notifications.png");
+
+  g_settings_set_boolean (settings, "do-not-disturb", FALSE);
+  g_settings_set_uint (settings, "sla-lead-minutes", 30);
+  window_destroy (GTK_WINDOW (prefs));
+}
+
 static void
 screenshots (const char *suffix)
 {
@@ -867,6 +925,7 @@ main (int   argc,
   g_test_add_func ("/queues/sync-failing", test_sync_failing);
   g_test_add_func ("/queues/libnotify", test_libnotify);
   g_test_add_func ("/queues/window", test_window);
+  g_test_add_func ("/queues/preferences", test_preferences);
   g_test_add_func ("/queues/screenshots", test_screenshots);
   g_test_add_func ("/queues/dark", test_dark);
   g_test_add_func ("/queues/japanese", test_japanese);
