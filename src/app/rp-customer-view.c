@@ -478,6 +478,13 @@ rp_customer_view_get_customer_id (RpCustomerView *self)
   return self->customer_id;
 }
 
+RpCustomerActions *
+rp_customer_view_get_actions (RpCustomerView *self)
+{
+  g_return_val_if_fail (RP_IS_CUSTOMER_VIEW (self), NULL);
+  return self->actions;
+}
+
 RpContextCard *
 rp_customer_view_get_card (RpCustomerView *self)
 {

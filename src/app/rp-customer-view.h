@@ -9,6 +9,7 @@
 
 #include "rp-cache.h"
 #include "rp-context-card.h"
+#include "rp-customer-actions.h"
 #include "rp-timeline-model.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,7 @@ void             rp_customer_view_load            (RpCustomerView *self,
 void             rp_customer_view_refresh         (RpCustomerView *self);
 const char      *rp_customer_view_get_customer_id (RpCustomerView *self);
 RpContextCard   *rp_customer_view_get_card        (RpCustomerView *self);
+RpCustomerActions *rp_customer_view_get_actions   (RpCustomerView *self);
 RpTimelineModel *rp_customer_view_get_model       (RpCustomerView *self);
 GtkListView     *rp_customer_view_get_list_view   (RpCustomerView *self);
 void             rp_customer_view_set_filters     (RpCustomerView *self,

@@ -16,6 +16,7 @@
 #include "rp-queues.h"
 #include "rp-search-row.h"
 #include "rp-timeline-item.h"
+#include "rp-offline-banner.h"
 #include "rp-sync-status.h"
 #include "rp-window.h"
 
@@ -50,6 +51,7 @@ struct _RpWindow
   GtkProgressBar       *demo_progress;
   GtkStack             *main_stack;
   GtkMenuButton        *menu_button;
+  RpOfflineBanner      *offline_banner;
   GtkListBox           *results_list;
   GtkStack             *results_stack;
   GtkSearchEntry       *search_entry;
@@ -691,6 +693,16 @@ settings_new_if_installed (void)
   return g_settings_new_full (schema, NULL, NULL);
 }
 
+/* An agent's action is durable in the outbox: count it, and send it now
+ * when the server is reachable */
+static void
+action_saved_cb (RpWindow *self)
+{
+  rp_offline_banner_update (self->offline_banner);
+  if (self->sync_manager != NULL)
+    rp_sync_manager_push_now (self->sync_manager);
+}
+
 /* Queues, "My tickets" and notifications */
 
 static void
@@ -830,6 +842,9 @@ rp_window_constructed (GObject *object)
 
   rp_customer_view_set_cache (self->customer_view, self->cache);
   setup_queues (self);
+  rp_offline_banner_set_cache (self->offline_banner, self->cache);
+  g_signal_connect_object (rp_customer_view_get_actions (self->customer_view), "saved",
+                           G_CALLBACK (action_saved_cb), self, G_CONNECT_SWAPPED);
   restore_state (self);
 
   if (rp_cache_count_customers (self->cache) == 0)
@@ -951,6 +966,7 @@ rp_window_class_init (RpWindowClass *klass)
   g_type_ensure (RP_TYPE_QUEUES_PAGE);
   g_type_ensure (RP_TYPE_TICKET_LIST);
   g_type_ensure (RP_TYPE_SYNC_STATUS);
+  g_type_ensure (RP_TYPE_OFFLINE_BANNER);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/dev/rapport/Rapport/ui/rp-window.ui");
   gtk_widget_class_bind_template_child (widget_class, RpWindow, content_stack);
@@ -959,6 +975,7 @@ rp_window_class_init (RpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RpWindow, demo_progress);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, RpWindow, offline_banner);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, results_list);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, results_stack);
   gtk_widget_class_bind_template_child (widget_class, RpWindow, search_entry);
@@ -1033,6 +1050,7 @@ rp_window_set_sync_manager (RpWindow      *self,
     rp_queues_page_set_sync_manager (self->queues_page, manager);
   if (manager != NULL)
     g_signal_connect_swapped (manager, "changed", G_CALLBACK (my_tickets_sync_cb), self);
+  rp_offline_banner_set_sync_manager (self->offline_banner, manager);
 
   if (manager != NULL)
     {

@@ -697,7 +697,8 @@ static void
 find_toggles (GtkWidget *root,
               GPtrArray *out)
 {
-  if (GTK_IS_TOGGLE_BUTTON (root))
+  /* The filter chips, not the toggles inside menu buttons */
+  if (GTK_IS_TOGGLE_BUTTON (root) && gtk_widget_has_css_class (root, "filter-chip"))
     g_ptr_array_add (out, root);
   for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
     find_toggles (c, out);
