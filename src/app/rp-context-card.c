@@ -28,6 +28,7 @@ struct _RpContextCard
   GtkLabel     *last_contact_label;
   GtkLabel     *name_label;
   GtkBox       *notes_box;
+  GtkBox       *handoff_box;
   GtkLabel     *tickets_heading;
   GtkListBox   *tickets_list;
   GtkLabel     *tier_label;
@@ -464,6 +465,7 @@ fill_notes (RpContextCard *self,
     handoff = object_member (show, "handoff");
 
   clear_children (GTK_WIDGET (self->notes_box));
+  clear_children (GTK_WIDGET (self->handoff_box));
 
   if (handoff != NULL)
     {
@@ -471,7 +473,13 @@ fill_notes (RpContextCard *self,
       const char *body = string_of (handoff, "handoff", "note", "body", "comment", NULL);
 
       if (body != NULL)
-        gtk_box_append (self->notes_box, note_new (_("Latest Handoff"), body, meta, "handoff-note"));
+        {
+          /* Above everything else: whoever opens the customer next reads it first */
+          GtkWidget *note = note_new (_("Latest Handoff"), body, meta, "handoff-note");
+
+          gtk_widget_add_css_class (note, "handoff-banner");
+          gtk_box_append (self->handoff_box, note);
+        }
     }
 
   for (guint i = 0; pinned && i < json_array_get_length (pinned) && i < 3; i++)
@@ -492,6 +500,8 @@ fill_notes (RpContextCard *self,
         gtk_box_append (self->notes_box, note_new (_("Pinned Note"), body, meta, "pinned-note"));
     }
 
+  gtk_widget_set_visible (GTK_WIDGET (self->handoff_box),
+                          gtk_widget_get_first_child (GTK_WIDGET (self->handoff_box)) != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->notes_box),
                           gtk_widget_get_first_child (GTK_WIDGET (self->notes_box)) != NULL);
 }
@@ -590,6 +600,7 @@ rp_context_card_class_init (RpContextCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RpContextCard, last_contact_label);
   gtk_widget_class_bind_template_child (widget_class, RpContextCard, name_label);
   gtk_widget_class_bind_template_child (widget_class, RpContextCard, notes_box);
+  gtk_widget_class_bind_template_child (widget_class, RpContextCard, handoff_box);
   gtk_widget_class_bind_template_child (widget_class, RpContextCard, tickets_heading);
   gtk_widget_class_bind_template_child (widget_class, RpContextCard, tickets_list);
   gtk_widget_class_bind_template_child (widget_class, RpContextCard, tier_label);

@@ -28,6 +28,7 @@ struct _RpCustomerView
   char             *channel_filter;
   guint             pending;
   gboolean          show_queued;
+  gboolean          scroll_to_top;
 
   RpCustomerActions *actions;
   RpContextCard    *card;
@@ -58,13 +59,34 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+/* Once the list has taken in its new rows (it keeps its anchor item in
+ * view on an insertion, so the adjustment alone would not move it) */
+static gboolean
+scroll_to_top_cb (GtkWidget     *widget,
+                  GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  gtk_widget_activate_action (widget, "list.scroll-to-item", "u", 0);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 finish_one (RpCustomerView *self)
 {
   g_assert (self->pending > 0);
 
   if (--self->pending == 0)
-    g_signal_emit (self, signals[LOADED], 0);
+    {
+      /* The agent's own new row is the newest: bring it into view */
+      if (self->scroll_to_top)
+        {
+          self->scroll_to_top = FALSE;
+          gtk_widget_add_tick_callback (GTK_WIDGET (self->timeline_view), scroll_to_top_cb,
+                                        NULL, NULL);
+        }
+      g_signal_emit (self, signals[LOADED], 0);
+    }
 }
 
 static void
@@ -239,6 +261,13 @@ set_filter (RpCustomerView  *self,
 }
 
 static void
+action_saved_cb (RpCustomerView *self)
+{
+  self->scroll_to_top = TRUE;
+  rp_customer_view_refresh (self);
+}
+
+static void
 rp_customer_view_dispose (GObject *object)
 {
   RpCustomerView *self = (RpCustomerView *)object;
@@ -385,7 +414,7 @@ rp_customer_view_init (RpCustomerView *self)
                            G_CALLBACK (timeline_activate_cb), self, G_CONNECT_SWAPPED);
   /* A saved action shows at once, marked as waiting to sync */
   g_signal_connect_object (self->actions, "saved",
-                           G_CALLBACK (rp_customer_view_refresh), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (action_saved_cb), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *

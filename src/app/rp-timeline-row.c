@@ -31,6 +31,7 @@ struct _RpTimelineRow
   GtkLabel       *header_label;
   GtkImage       *icon;
   GtkLabel       *subtitle_label;
+  GtkLabel       *sync_label;
   GtkLabel       *time_label;
   GtkLabel       *title_label;
 };
@@ -555,6 +556,7 @@ rp_timeline_row_class_init (RpTimelineRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RpTimelineRow, header_label);
   gtk_widget_class_bind_template_child (widget_class, RpTimelineRow, icon);
   gtk_widget_class_bind_template_child (widget_class, RpTimelineRow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, RpTimelineRow, sync_label);
   gtk_widget_class_bind_template_child (widget_class, RpTimelineRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, RpTimelineRow, title_label);
 
@@ -599,6 +601,7 @@ bind_event (RpTimelineRow *self)
   g_autofree char *a11y = NULL;
   const char *icon_name = NULL;
   const char *kind_label;
+  const char *sync_text = NULL;
   RpKindMask kind;
 
   if (event->type == RP_DOC_INTERACTION)
@@ -624,8 +627,16 @@ bind_event (RpTimelineRow *self)
   gtk_label_set_text (self->time_label, relative ? relative : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->time_label), absolute);
 
-  a11y = g_strdup_printf ("%s: %s, %s", kind_label ? kind_label : "", title,
-                          absolute ? absolute : "");
+  if (g_strcmp0 (event->outbox_state, "rejected") == 0)
+    sync_text = _("Refused by the server");
+  else if (event->outbox_state != NULL)
+    sync_text = _("Waiting to sync");
+  gtk_label_set_text (self->sync_label, sync_text ? sync_text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_label), sync_text != NULL);
+
+  a11y = g_strdup_printf ("%s: %s, %s%s%s", kind_label ? kind_label : "", title,
+                          absolute ? absolute : "", sync_text ? ", " : "",
+                          sync_text ? sync_text : "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->expand_button), event->type != RP_DOC_UNKNOWN);
 }
