@@ -442,6 +442,73 @@ test_dialogs (void)
   ui_close (&ui);
 }
 
+static void
+find_buttons (GtkWidget *widget,
+              GPtrArray *out)
+{
+  if (GTK_IS_BUTTON (widget))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    find_buttons (child, out);
+}
+
+static GtkWidget *
+button_labelled (GtkWidget  *root,
+                 const char *label)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  find_buttons (root, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), label) == 0)
+      return g_ptr_array_index (buttons, i);
+  return NULL;
+}
+
+/* What the server refused is listed with its reason; Retry queues it
+ * again, Discard removes it */
+static void
+test_rejected (void)
+{
+  g_autoptr(RpCache) cache = open_cache ("rejected.db");
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  RpActionDialog *dialog;
+  GtkWindow *list;
+  Ui ui = { 0 };
+
+  ui_open (&ui, cache);
+  dialog = rp_customer_actions_open (ui.actions, RP_ACTION_NOTE);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_text_buffer_set_text (rp_action_dialog_get_body_buffer (dialog), "VIP: call back first", -1);
+  save_and_wait (&ui, dialog);
+
+  items = rp_cache_outbox_list (cache, NULL, NULL, 0, &error);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_true (rp_cache_outbox_reject (cache, ((RpOutboxItem *) items->pdata[0])->seq,
+                                         "Only supervisors may pin notes", &error));
+  rp_offline_banner_update (ui.banner);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ui.banner)));
+
+  list = rp_offline_banner_show_rejected (ui.banner);
+  gtk_window_present (list);
+  screenshot (GTK_WIDGET (list), "rejected-changes");
+  g_assert_nonnull (button_labelled (GTK_WIDGET (list), _("_Discard")));
+
+  g_signal_emit_by_name (button_labelled (GTK_WIDGET (list), _("_Retry")), "clicked");
+  g_assert_cmpint (rp_cache_outbox_count (cache, "pending"), ==, 1);
+  g_assert_true (rp_cache_outbox_reject (cache, ((RpOutboxItem *) items->pdata[0])->seq,
+                                         "Only supervisors may pin notes", &error));
+  list = rp_offline_banner_show_rejected (ui.banner);
+  g_signal_emit_by_name (button_labelled (GTK_WIDGET (list), _("_Discard")), "clicked");
+  g_assert_cmpint (rp_cache_outbox_count (cache, NULL), ==, 0);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ui.banner)));
+
+  gtk_window_destroy (list);
+  ui_close (&ui);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -473,6 +540,7 @@ main (int   argc,
     }
   g_test_add_func ("/display/actions/disk-full", test_disk_full);
   g_test_add_func ("/display/actions/dialogs", test_dialogs);
+  g_test_add_func ("/display/actions/rejected", test_rejected);
 
   ret = g_test_run ();
 
