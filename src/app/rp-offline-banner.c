@@ -27,6 +27,7 @@ struct _RpOfflineBanner
   RpCache       *cache;
   RpSyncManager *manager;
   gboolean       offline;
+  gboolean       failing;       /* the server is not answering as it should */
   gint64         pending;
   gint64         rejected;
   char          *text;
@@ -64,6 +65,12 @@ render (RpOfflineBanner *self)
       else
         g_string_assign (text, _("Offline — changes are kept on this computer"));
     }
+  else if (self->failing && self->pending > 0)
+    /* Translators: the banner while sync fails (server down, refused login);
+     * %d is a count of the agent's saved changes */
+    g_string_printf (text, g_dngettext (GETTEXT_PACKAGE, "Not syncing — %d change waiting",
+                                        "Not syncing — %d changes waiting", self->pending),
+                     (int) self->pending);
   if (self->rejected > 0)
     {
       if (text->len > 0)
@@ -90,7 +97,9 @@ state_changed_cb (RpSyncManager   *manager,
 {
   RpSyncState state = rp_sync_manager_get_state (manager);
 
+  self->failing = state == RP_SYNC_STATE_ERROR;
   rp_offline_banner_set_offline (self, state == RP_SYNC_STATE_OFFLINE);
+  render (self);
 }
 
 static void
