@@ -690,6 +690,14 @@ rp_action_dialog_new (RpActionKind  kind,
   build_form (self);
   update_valid (self);
 
+  /* Typing starts where the agent has most to say */
+  if (kind == RP_ACTION_NOTE || kind == RP_ACTION_HANDOFF || kind == RP_ACTION_UPDATE_TICKET)
+    gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->body_view));
+  else if (g_hash_table_lookup (self->field_widgets, "summary") != NULL)
+    gtk_window_set_focus (GTK_WINDOW (self), g_hash_table_lookup (self->field_widgets, "summary"));
+  else if (g_hash_table_lookup (self->field_widgets, "subject") != NULL)
+    gtk_window_set_focus (GTK_WINDOW (self), g_hash_table_lookup (self->field_widgets, "subject"));
+
   return self;
 }
 
