@@ -163,13 +163,13 @@ sample_queries (const char *db_path,
   switch (kind)
     {
     case Q_ORDER:
-      sql = "SELECT body FROM docs WHERE type = 'order' AND rowid >= ?1 LIMIT 1";
+      sql = "SELECT body FROM docs WHERE type = 'order' AND rowid >= ?1 ORDER BY rowid LIMIT 1";
       break;
     case Q_TICKET:
-      sql = "SELECT body FROM docs WHERE type = 'ticket' AND rowid >= ?1 LIMIT 1";
+      sql = "SELECT body FROM docs WHERE type = 'ticket' AND rowid >= ?1 ORDER BY rowid LIMIT 1";
       break;
     default:
-      sql = "SELECT body FROM docs WHERE type = 'customer' AND rowid >= ?1 LIMIT 1";
+      sql = "SELECT body FROM docs WHERE type = 'customer' AND rowid >= ?1 ORDER BY rowid LIMIT 1";
     }
 
   sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL);
