@@ -155,6 +155,7 @@ static int
 search_form (sqlite3    *db,
              const char *form,
              guint       want,
+             guint       limit,
              GHashTable *best)
 {
   sqlite3_stmt *stmt = NULL;
@@ -178,8 +179,10 @@ search_form (sqlite3    *db,
 
   /* Substrings from the trigram index, which needs three characters.  A
    * whole order number, e-mail or phone typed in is what the agent wants:
-   * its many common trigrams would only slow the answer down. */
-  if (g_utf8_strlen (form, -1) >= 3 && !has_exact_id (best))
+   * its many common trigrams would only slow the answer down.  Substring
+   * hits rank last, so once the better passes filled the page they could
+   * not show anyway: a common trigram's long doclist is not worth walking. */
+  if (g_utf8_strlen (form, -1) >= 3 && !has_exact_id (best) && g_hash_table_size (best) < limit)
     {
       GString *phrase = g_string_new ("\"");
 
@@ -274,9 +277,9 @@ rp_cache_search (RpCache     *self,
     return NULL;
 
   best = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, candidate_free);
-  rc = search_form (db, folded, want, best);
+  rc = search_form (db, folded, want, limit, best);
   if (rc == SQLITE_OK && digits != NULL && strcmp (digits, folded) != 0)
-    rc = search_form (db, digits, want, best);
+    rc = search_form (db, digits, want, limit, best);
   if (rc != SQLITE_OK)
     {
       rp_cache_set_error (error, db, rc, _("Could not search the cache"));
