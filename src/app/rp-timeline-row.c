@@ -21,6 +21,7 @@ struct _RpTimelineRow
   RpTimelineItem *item;
   gulong          expanded_handler;
   gboolean        details_built;
+  gboolean        shown_expanded;
 
   GtkRevealer    *details_revealer;
   GtkBox         *details_box;
@@ -28,12 +29,12 @@ struct _RpTimelineRow
   GtkBox         *event_box;
   GtkBox         *header_box;
   GtkLabel       *header_count_label;
-  GtkLabel       *header_label;
+  GtkInscription *header_label;
   GtkImage       *icon;
-  GtkLabel       *subtitle_label;
+  GtkInscription *subtitle_label;
   GtkLabel       *sync_label;
   GtkLabel       *time_label;
-  GtkLabel       *title_label;
+  GtkInscription *title_label;
 };
 
 G_DEFINE_FINAL_TYPE (RpTimelineRow, rp_timeline_row, GTK_TYPE_WIDGET)
@@ -494,8 +495,11 @@ update_expanded (RpTimelineRow *self)
     build_details (self);
 
   gtk_revealer_set_reveal_child (self->details_revealer, expanded);
+
+  if (expanded == self->shown_expanded)
+    return;
+  self->shown_expanded = expanded;
   gtk_button_set_icon_name (self->expand_button, expanded ? "pan-up-symbolic" : "pan-down-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->expand_button), tip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->expand_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
   gtk_accessible_update_state (GTK_ACCESSIBLE (self->expand_button),
@@ -519,6 +523,43 @@ toggle_action (GtkWidget  *widget,
 
   if (self->item && !rp_timeline_item_is_header (self->item))
     rp_timeline_item_set_expanded (self->item, !rp_timeline_item_get_expanded (self->item));
+}
+
+/* Tooltips are written when asked for, not set on every bind:
+ * gtk_widget_set_tooltip_text() asks the display where the pointer is, a
+ * round trip to the X server, and rows are built and bound by the hundred */
+static gboolean
+query_tooltip_cb (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  gpointer    user_data)
+{
+  RpTimelineRow *self = RP_TIMELINE_ROW (gtk_widget_get_ancestor (widget, RP_TYPE_TIMELINE_ROW));
+  const RpEvent *event;
+  g_autofree char *text = NULL;
+
+  if (self->item == NULL || rp_timeline_item_is_header (self->item))
+    return FALSE;
+  event = rp_timeline_item_get_event (self->item);
+
+  if (widget == GTK_WIDGET (self->expand_button))
+    text = g_strdup (self->shown_expanded ? _("Hide Details") : _("Show Details"));
+  else if (widget == GTK_WIDGET (self->icon))
+    text = g_strdup (rp_format_doc_type (event->type_name));
+  else if (widget == GTK_WIDGET (self->time_label))
+    {
+      g_autoptr(GDateTime) dt = rp_date_time_from_usec (rp_timeline_item_get_at_usec (self->item));
+
+      text = dt ? rp_format_date_time (dt) : NULL;
+    }
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 static void
@@ -559,6 +600,8 @@ rp_timeline_row_class_init (RpTimelineRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RpTimelineRow, sync_label);
   gtk_widget_class_bind_template_child (widget_class, RpTimelineRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, RpTimelineRow, title_label);
+
+  gtk_widget_class_bind_template_callback (widget_class, query_tooltip_cb);
 
   gtk_widget_class_install_action (widget_class, "row.toggle", NULL, toggle_action);
 }
@@ -620,12 +663,10 @@ bind_event (RpTimelineRow *self)
     }
 
   kind_label = rp_format_doc_type (event->type_name);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->icon), kind_label);
-  gtk_label_set_text (self->title_label, title);
-  gtk_label_set_text (self->subtitle_label, subtitle);
+  gtk_inscription_set_text (self->title_label, title);
+  gtk_inscription_set_text (self->subtitle_label, subtitle);
   gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), subtitle && *subtitle);
   gtk_label_set_text (self->time_label, relative ? relative : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->time_label), absolute);
 
   if (g_strcmp0 (event->outbox_state, "rejected") == 0)
     sync_text = _("Refused by the server");
@@ -650,7 +691,7 @@ bind_header (RpTimelineRow *self)
   guint n = rp_timeline_item_get_n_events (self->item);
   g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u event", "%u events", n), n);
 
-  gtk_label_set_text (self->header_label, day);
+  gtk_inscription_set_text (self->header_label, day);
   gtk_label_set_text (self->header_count_label, count);
 }
 
