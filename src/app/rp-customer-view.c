@@ -117,8 +117,8 @@ timeline_loaded_cb (GObject      *object,
   if (g_cancellable_is_cancelled (cancellable))
     return;
 
-  /* The cache has one reader connection: the card's query starts once the
-   * timeline's reads are done, and runs while the rows are bound here */
+  /* A refresh reads the card again once the timeline is read, so two
+   * refreshes in a row read it once */
   if (self->show_queued)
     start_show (self);
 
@@ -460,12 +460,16 @@ rp_customer_view_load (RpCustomerView *self,
   self->customer_id = g_strdup (customer_id);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CUSTOMER_ID]);
 
-  rp_timeline_model_clear (self->model);
+  /* The rows stay until the new ones replace them in one change, so the
+   * list keeps its row widgets (see RpTimelineModel) */
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->timeline_scroller), 0);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->card_scroller), 0);
 
+  /* The cache has a pool of readers: the card and the timeline are read
+   * side by side */
   self->pending++;
-  self->show_queued = TRUE;
+  self->show_queued = FALSE;
+  start_show (self);
   reload_timeline (self);
 }
 

@@ -225,3 +225,30 @@ rp_timeline_item_set_expanded (RpTimelineItem *self,
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPANDED]);
 }
+
+/* Takes on what @other shows, so a list that already has a row widget for
+ * @self keeps it for the new content (see RpTimelineModel) */
+void
+rp_timeline_item_assign (RpTimelineItem *self,
+                         RpTimelineItem *other)
+{
+  g_return_if_fail (RP_IS_TIMELINE_ITEM (self));
+  g_return_if_fail (RP_IS_TIMELINE_ITEM (other));
+
+  if (self == other)
+    return;
+
+  g_set_object (&self->cache, other->cache);
+  g_clear_pointer (&self->event, rp_event_free);
+  self->event = other->event ? rp_event_copy (other->event) : NULL;
+  g_clear_pointer (&self->doc, json_object_unref);
+  self->doc = other->doc ? json_object_ref (other->doc) : NULL;
+  if (self->expanded_set != other->expanded_set)
+    {
+      g_clear_pointer (&self->expanded_set, g_hash_table_unref);
+      self->expanded_set = other->expanded_set ? g_hash_table_ref (other->expanded_set) : NULL;
+    }
+  self->at_usec = other->at_usec;
+  self->n_events = other->n_events;
+  self->is_header = other->is_header;
+}

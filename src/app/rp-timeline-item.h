@@ -30,5 +30,7 @@ RpCache        *rp_timeline_item_get_cache    (RpTimelineItem *self);
 gboolean        rp_timeline_item_get_expanded (RpTimelineItem *self);
 void            rp_timeline_item_set_expanded (RpTimelineItem *self,
                                                gboolean        expanded);
+void            rp_timeline_item_assign       (RpTimelineItem *self,
+                                               RpTimelineItem *other);
 
 G_END_DECLS

@@ -22,6 +22,13 @@
  * model is set: read them all in the worker, so binding never waits on
  * SQLite (whose single reader connection another query may hold) */
 #define PREFETCH_PAGES 8
+/* GTK 4.8 has no pool of row widgets: a row whose item leaves the model is
+ * destroyed, and a new item gets a new widget (its template built, styled
+ * and measured: about a millisecond each).  It keeps the widget only for an
+ * item that comes back in the same items-changed.  So the items handed out
+ * for the first rows, the ones GtkListView builds widgets for when a
+ * customer opens, are kept and take on the new rows' content. */
+#define N_SLOTS 256
 
 typedef struct
 {
@@ -42,6 +49,9 @@ struct _RpTimelineModel
   GArray     *header_ordinal; /* layout position → header number, for headers */
   GHashTable *pages;          /* page number → GPtrArray of RpTimelineItem */
   GHashTable *expanded_set;   /* rowids of expanded events */
+  GPtrArray  *slots;          /* RpTimelineItem handed out for the first N_SLOTS rows, or NULL */
+  char       *customer_id;    /* whose timeline this is */
+  guint       n_exposed;      /* rows announced so far: see replace() */
   guint       generation;
 };
 
@@ -87,6 +97,46 @@ local_day (gint64 usec)
   return g_date_time_get_year (dt) * 512 + g_date_time_get_day_of_year (dt);
 }
 
+/* The local day an event falls on, for a run of events in time order: one
+ * time zone lookup per day rather than per event */
+typedef struct
+{
+  gint64 start_usec;
+  gint64 end_usec;
+  gint32 day;
+} DayRange;
+
+static gint32
+local_day_in (DayRange *range,
+              gint64    usec)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  g_autoptr(GDateTime) midnight = NULL;
+  g_autoptr(GDateTime) next = NULL;
+
+  if (usec >= range->start_usec && usec < range->end_usec)
+    return range->day;
+
+  range->day = local_day (usec);
+  range->start_usec = range->end_usec = 0;
+
+  dt = rp_date_time_from_usec (usec);
+  if (dt == NULL)
+    return range->day;
+  midnight = g_date_time_new (g_date_time_get_timezone (dt), g_date_time_get_year (dt),
+                              g_date_time_get_month (dt), g_date_time_get_day_of_month (dt),
+                              0, 0, 0);
+  next = midnight ? g_date_time_add_days (midnight, 1) : NULL;
+  /* A day that does not start at midnight (a DST change): no shortcut */
+  if (next != NULL && g_date_time_get_day_of_year (midnight) == g_date_time_get_day_of_year (dt))
+    {
+      range->start_usec = g_date_time_to_unix (midnight) * G_USEC_PER_SEC;
+      range->end_usec = g_date_time_to_unix (next) * G_USEC_PER_SEC;
+    }
+
+  return range->day;
+}
+
 static GPtrArray *
 fetch_page (RpCache  *cache,
             GArray   *index,
@@ -113,6 +163,7 @@ load_thread (GTask        *task,
   LoadData *data = task_data;
   g_autoptr(GError) error = NULL;
   Layout *layout;
+  DayRange range = { 0 };
   gint32 last_day = G_MININT32;
   guint *count = NULL;
 
@@ -133,7 +184,7 @@ load_thread (GTask        *task,
   for (guint i = 0; i < layout->index->len; i++)
     {
       const RpTimelineEntry *entry = &g_array_index (layout->index, RpTimelineEntry, i);
-      gint32 day = local_day (entry->at_usec);
+      gint32 day = local_day_in (&range, entry->at_usec);
       gint32 v;
 
       if (day != last_day)
@@ -264,20 +315,14 @@ rp_timeline_model_get_n_items (GListModel *model)
 {
   RpTimelineModel *self = RP_TIMELINE_MODEL (model);
 
-  return self->layout ? self->layout->len : 0;
+  return self->n_exposed;
 }
 
-static gpointer
-rp_timeline_model_get_item (GListModel *model,
-                            guint       position)
+static RpTimelineItem *
+make_item (RpTimelineModel *self,
+           guint            position)
 {
-  RpTimelineModel *self = RP_TIMELINE_MODEL (model);
-  gint32 v;
-
-  if (self->layout == NULL || position >= self->layout->len)
-    return NULL;
-
-  v = g_array_index (self->layout, gint32, position);
+  gint32 v = g_array_index (self->layout, gint32, position);
   if (v < 0)
     {
       const RpTimelineEntry *entry = &g_array_index (self->index, RpTimelineEntry, -(v + 1));
@@ -292,6 +337,53 @@ rp_timeline_model_get_item (GListModel *model,
 
       return g_object_ref (g_ptr_array_index (items, v % PAGE_SIZE));
     }
+}
+
+static gpointer
+rp_timeline_model_get_item (GListModel *model,
+                            guint       position)
+{
+  RpTimelineModel *self = RP_TIMELINE_MODEL (model);
+  RpTimelineItem *item;
+
+  if (self->layout == NULL || position >= self->n_exposed)
+    return NULL;
+
+  if (position >= N_SLOTS)
+    return make_item (self, position);
+
+  if (position < self->slots->len && g_ptr_array_index (self->slots, position) != NULL)
+    return g_object_ref (g_ptr_array_index (self->slots, position));
+
+  item = make_item (self, position);
+  if (self->slots->len <= position)
+    g_ptr_array_set_size (self->slots, position + 1);
+  g_ptr_array_index (self->slots, position) = g_object_ref (item);
+
+  return item;
+}
+
+/* Rows [start, end) were replaced: the items handed out there show the new
+ * rows instead, so GtkListView finds them again and keeps their widgets.
+ * Past @end the rows moved or went: those items are left to the list. */
+static void
+recycle_slots (RpTimelineModel *self,
+               guint            start,
+               guint            end)
+{
+  for (guint i = start; i < MIN (end, self->slots->len); i++)
+    {
+      RpTimelineItem *slot = g_ptr_array_index (self->slots, i);
+      g_autoptr(RpTimelineItem) fresh = NULL;
+
+      if (slot == NULL)
+        continue;
+      fresh = make_item (self, i);
+      rp_timeline_item_assign (slot, fresh);
+    }
+
+  if (self->slots->len > end)
+    g_ptr_array_set_size (self->slots, end);
 }
 
 static void
@@ -314,6 +406,8 @@ rp_timeline_model_finalize (GObject *object)
   g_clear_pointer (&self->header_ordinal, g_array_unref);
   g_clear_pointer (&self->pages, g_hash_table_unref);
   g_clear_pointer (&self->expanded_set, g_hash_table_unref);
+  g_clear_pointer (&self->slots, g_ptr_array_unref);
+  g_clear_pointer (&self->customer_id, g_free);
 
   G_OBJECT_CLASS (rp_timeline_model_parent_class)->finalize (object);
 }
@@ -327,10 +421,18 @@ rp_timeline_model_class_init (RpTimelineModelClass *klass)
 }
 
 static void
+clear_slot (RpTimelineItem *item)
+{
+  g_clear_object (&item);
+}
+
+static void
 rp_timeline_model_init (RpTimelineModel *self)
 {
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   self->expanded_set = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  /* Rows not asked for yet are NULL */
+  self->slots = g_ptr_array_new_with_free_func ((GDestroyNotify) clear_slot);
 }
 
 RpTimelineModel *
@@ -440,15 +542,20 @@ common_ends (RpTimelineModel *self,
   *out_suffix = suffix;
 }
 
+/* @same_customer: rows the two layouts share at their ends stay as they
+ * are; another customer's rows are all new, however alike they look */
 static void
 replace (RpTimelineModel *self,
-         Layout          *layout)
+         Layout          *layout,
+         gboolean         same_customer)
 {
-  guint old_n = rp_timeline_model_get_n_items (G_LIST_MODEL (self));
+  guint old_n = self->n_exposed;
   guint new_n;
-  guint prefix, suffix;
+  guint prefix = 0, suffix = 0;
+  guint removed, added;
 
-  common_ends (self, layout, &prefix, &suffix);
+  if (same_customer)
+    common_ends (self, layout, &prefix, &suffix);
 
   g_hash_table_remove_all (self->pages);
   g_clear_pointer (&self->index, g_array_unref);
@@ -475,10 +582,28 @@ replace (RpTimelineModel *self,
                                items_from_events (self, self->index, page, layout->first_pages[page]));
     }
 
-  new_n = rp_timeline_model_get_n_items (G_LIST_MODEL (self));
-  if (old_n - prefix - suffix > 0 || new_n - prefix - suffix > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), prefix,
-                                old_n - prefix - suffix, new_n - prefix - suffix);
+  new_n = self->layout ? self->layout->len : 0;
+  removed = old_n - prefix - suffix;
+  added = new_n - prefix - suffix;
+  recycle_slots (self, prefix, prefix + MIN (removed, added));
+
+  /* When a row GtkListView follows (the one scrolled to, the focused one)
+   * is among the removed, GTK 4.8 asks for every added row to look for it:
+   * 10 000 items made and pages read for nothing.  The rows past the first
+   * N_SLOTS are announced apart, as an insertion, which it does not search. */
+  if (suffix == 0 && removed > 0 && added > N_SLOTS)
+    {
+      self->n_exposed = prefix + N_SLOTS;
+      g_list_model_items_changed (G_LIST_MODEL (self), prefix, removed, N_SLOTS);
+      self->n_exposed = new_n;
+      g_list_model_items_changed (G_LIST_MODEL (self), prefix + N_SLOTS, 0, added - N_SLOTS);
+    }
+  else
+    {
+      self->n_exposed = new_n;
+      if (removed > 0 || added > 0)
+        g_list_model_items_changed (G_LIST_MODEL (self), prefix, removed, added);
+    }
 }
 
 void
@@ -515,6 +640,7 @@ rp_timeline_model_load_finish (RpTimelineModel  *self,
 {
   LoadData *data;
   Layout *layout;
+  gboolean same_customer;
 
   g_return_val_if_fail (RP_IS_TIMELINE_MODEL (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
@@ -532,7 +658,15 @@ rp_timeline_model_load_finish (RpTimelineModel  *self,
       return FALSE;
     }
 
-  replace (self, layout);
+  same_customer = g_strcmp0 (data->customer_id, self->customer_id) == 0;
+  if (!same_customer)
+    {
+      g_free (self->customer_id);
+      self->customer_id = g_strdup (data->customer_id);
+      g_hash_table_remove_all (self->expanded_set);
+    }
+
+  replace (self, layout, same_customer);
   layout_free (layout);
 
   return TRUE;
@@ -545,7 +679,8 @@ rp_timeline_model_clear (RpTimelineModel *self)
 
   self->generation++;
   g_hash_table_remove_all (self->expanded_set);
-  replace (self, NULL);
+  g_clear_pointer (&self->customer_id, g_free);
+  replace (self, NULL, FALSE);
 }
 
 guint
