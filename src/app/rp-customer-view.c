@@ -16,6 +16,15 @@
 #include "rp-timeline-item.h"
 #include "rp-timeline-row.h"
 
+/* GtkListView 4.8 builds a row widget for each of the 200 rows after the
+ * one scrolled to, at once, whatever the window shows: about half a
+ * millisecond each to build, bind and measure.  When a customer opens,
+ * the first rows are built in that frame and the others get a bare
+ * placeholder of about their height, made real a few per frame after
+ * the first rows are painted. */
+#define ROWS_AT_ONCE    32
+#define ROWS_PER_FRAME  24
+
 struct _RpCustomerView
 {
   GtkWidget         parent_instance;
@@ -29,6 +38,11 @@ struct _RpCustomerView
   guint             pending;
   gboolean          show_queued;
   gboolean          scroll_to_top;
+  guint             row_budget;     /* rows that may still be built now */
+  GPtrArray        *deferred;       /* GtkListItem showing a placeholder */
+  guint             build_tick_id;
+  gint64            build_after;    /* the frame from which to build them */
+  int               row_height[2];  /* of an event and a day header, for placeholders */
 
   RpCustomerActions *actions;
   RpContextCard    *card;
@@ -123,9 +137,11 @@ timeline_loaded_cb (GObject      *object,
     start_show (self);
 
   /* Superseded by a newer filter: that load will fill the model */
+  self->row_budget = ROWS_AT_ONCE;
   if (!rp_timeline_model_load_finish (RP_TIMELINE_MODEL (object), result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("Cannot load the timeline: %s", error->message);
+  self->row_budget = G_MAXUINT;
 
   update_timeline_state (self);
   finish_one (self);
@@ -200,18 +216,92 @@ reload_timeline (RpCustomerView *self)
                                 g_object_ref (self));
 }
 
+/* Gives @list_item a real row for its item; its placeholder goes */
 static void
-setup_row_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *list_item,
-              gpointer                  user_data)
+build_row (RpCustomerView *self,
+           GtkListItem    *list_item)
 {
-  gtk_list_item_set_child (list_item, rp_timeline_row_new ());
+  RpTimelineItem *item = gtk_list_item_get_item (list_item);
+  GtkWidget *row = rp_timeline_row_new ();
+  gboolean header = rp_timeline_item_is_header (item);
+
+  gtk_list_item_set_child (list_item, row);
+  rp_timeline_row_set_item (RP_TIMELINE_ROW (row), item);
+
+  /* How tall the placeholders of such rows should be, measured once */
+  if (self->row_height[header] == 0)
+    gtk_widget_measure (row, GTK_ORIENTATION_VERTICAL, -1, NULL, &self->row_height[header], NULL, NULL);
+}
+
+static void
+make_placeholder (RpCustomerView *self,
+                  GtkListItem    *list_item)
+{
+  RpTimelineItem *item = gtk_list_item_get_item (list_item);
+  GtkWidget *placeholder = gtk_list_item_get_child (list_item);
+
+  if (placeholder == NULL || RP_IS_TIMELINE_ROW (placeholder))
+    {
+      placeholder = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      gtk_list_item_set_child (list_item, placeholder);
+    }
+  gtk_widget_set_size_request (placeholder, -1,
+                               self->row_height[rp_timeline_item_is_header (item)]);
+}
+
+static gboolean
+build_deferred_cb (GtkWidget     *widget,
+                   GdkFrameClock *clock,
+                   gpointer       user_data)
+{
+  RpCustomerView *self = user_data;
+  guint built = 0;
+
+  /* Not in the frame that paints the first rows */
+  if (gdk_frame_clock_get_frame_counter (clock) < self->build_after)
+    return G_SOURCE_CONTINUE;
+
+  while (self->deferred->len > 0 && built < ROWS_PER_FRAME)
+    {
+      g_autoptr(GtkListItem) list_item = g_ptr_array_steal_index (self->deferred, 0);
+      GtkWidget *child = gtk_list_item_get_child (list_item);
+
+      /* Unbound, or already rebound to a real row, since */
+      if (gtk_list_item_get_item (list_item) == NULL || child == NULL || RP_IS_TIMELINE_ROW (child))
+        continue;
+
+      build_row (self, list_item);
+      built++;
+    }
+
+  if (self->deferred->len > 0)
+    return G_SOURCE_CONTINUE;
+
+  self->build_tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+defer_row (RpCustomerView *self,
+           GtkListItem    *list_item)
+{
+  make_placeholder (self, list_item);
+  g_ptr_array_add (self->deferred, g_object_ref (list_item));
+
+  if (self->build_tick_id == 0)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->timeline_view));
+
+      self->build_after = clock ? gdk_frame_clock_get_frame_counter (clock) + 2 : 0;
+      self->build_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->timeline_view),
+                                                          build_deferred_cb, self, NULL);
+    }
 }
 
 static void
 bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *list_item,
-             gpointer                  user_data)
+             RpCustomerView           *self)
 {
   RpTimelineItem *item = gtk_list_item_get_item (list_item);
   GtkWidget *row = gtk_list_item_get_child (list_item);
@@ -221,15 +311,28 @@ bind_row_cb (GtkSignalListItemFactory *factory,
    * and the first item is always a header */
   gtk_list_item_set_activatable (list_item, TRUE);
   gtk_list_item_set_selectable (list_item, FALSE);
-  rp_timeline_row_set_item (RP_TIMELINE_ROW (row), item);
+
+  if (row != NULL && RP_IS_TIMELINE_ROW (row))
+    rp_timeline_row_set_item (RP_TIMELINE_ROW (row), item);
+  else if (self->row_budget > 0 || self->row_height[rp_timeline_item_is_header (item)] == 0)
+    {
+      if (self->row_budget != G_MAXUINT && self->row_budget > 0)
+        self->row_budget--;
+      build_row (self, list_item);
+    }
+  else
+    defer_row (self, list_item);
 }
 
 static void
 unbind_row_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
-               gpointer                  user_data)
+               RpCustomerView           *self)
 {
-  rp_timeline_row_set_item (RP_TIMELINE_ROW (gtk_list_item_get_child (list_item)), NULL);
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+
+  if (row != NULL && RP_IS_TIMELINE_ROW (row))
+    rp_timeline_row_set_item (RP_TIMELINE_ROW (row), NULL);
 }
 
 static void
@@ -274,6 +377,10 @@ rp_customer_view_dispose (GObject *object)
   GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
+  if (self->build_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->timeline_view), self->build_tick_id);
+  self->build_tick_id = 0;
+  g_clear_pointer (&self->deferred, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), RP_TYPE_CUSTOMER_VIEW);
   /* The template's root box is not bound to a field: unparent it too */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
@@ -400,13 +507,15 @@ rp_customer_view_init (RpCustomerView *self)
   self->kind_filter = g_strdup ("all");
   self->channel_filter = g_strdup ("all");
   self->cancellable = g_cancellable_new ();
+  self->row_budget = G_MAXUINT;
+  self->deferred = g_ptr_array_new_with_free_func (g_object_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* Rows are built on bind (see ROWS_AT_ONCE) */
   factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
   gtk_list_view_set_factory (self->timeline_view, factory);
   g_object_unref (factory);
 
