@@ -97,44 +97,17 @@ local_day (gint64 usec)
   return g_date_time_get_year (dt) * 512 + g_date_time_get_day_of_year (dt);
 }
 
-/* The local day an event falls on, for a run of events in time order: one
- * time zone lookup per day rather than per event */
-typedef struct
+/* Which local day an event falls on, as days since the epoch: the same
+ * day as local_day() tells, without making two GDateTimes per event */
+static gint64
+local_day_number (GTimeZone *tz,
+                  gint64     usec)
 {
-  gint64 start_usec;
-  gint64 end_usec;
-  gint32 day;
-} DayRange;
+  gint64 secs = usec / G_USEC_PER_SEC;
+  int interval = g_time_zone_find_interval (tz, G_TIME_TYPE_UNIVERSAL, secs);
+  gint64 local = secs + (interval >= 0 ? g_time_zone_get_offset (tz, interval) : 0);
 
-static gint32
-local_day_in (DayRange *range,
-              gint64    usec)
-{
-  g_autoptr(GDateTime) dt = NULL;
-  g_autoptr(GDateTime) midnight = NULL;
-  g_autoptr(GDateTime) next = NULL;
-
-  if (usec >= range->start_usec && usec < range->end_usec)
-    return range->day;
-
-  range->day = local_day (usec);
-  range->start_usec = range->end_usec = 0;
-
-  dt = rp_date_time_from_usec (usec);
-  if (dt == NULL)
-    return range->day;
-  midnight = g_date_time_new (g_date_time_get_timezone (dt), g_date_time_get_year (dt),
-                              g_date_time_get_month (dt), g_date_time_get_day_of_month (dt),
-                              0, 0, 0);
-  next = midnight ? g_date_time_add_days (midnight, 1) : NULL;
-  /* A day that does not start at midnight (a DST change): no shortcut */
-  if (next != NULL && g_date_time_get_day_of_year (midnight) == g_date_time_get_day_of_year (dt))
-    {
-      range->start_usec = g_date_time_to_unix (midnight) * G_USEC_PER_SEC;
-      range->end_usec = g_date_time_to_unix (next) * G_USEC_PER_SEC;
-    }
-
-  return range->day;
+  return local >= 0 ? local / 86400 : (local - 86399) / 86400;
 }
 
 static GPtrArray *
@@ -163,8 +136,8 @@ load_thread (GTask        *task,
   LoadData *data = task_data;
   g_autoptr(GError) error = NULL;
   Layout *layout;
-  DayRange range = { 0 };
-  gint32 last_day = G_MININT32;
+  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+  gint64 last_day = G_MININT64;
   guint *count = NULL;
 
   layout = g_new0 (Layout, 1);
@@ -184,7 +157,7 @@ load_thread (GTask        *task,
   for (guint i = 0; i < layout->index->len; i++)
     {
       const RpTimelineEntry *entry = &g_array_index (layout->index, RpTimelineEntry, i);
-      gint32 day = local_day_in (&range, entry->at_usec);
+      gint64 day = local_day_number (tz, entry->at_usec);
       gint32 v;
 
       if (day != last_day)
