@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <malloc.h>
+#include <sqlite3.h>
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
@@ -235,16 +237,24 @@ ensure_heavy_customer (RpCache *cache)
     g_error ("Cannot add the heavy customer: %s", error->message);
 }
 
+/* VmRSS, or one of its parts: RssAnon, RssFile, RssShmem */
 static double
-rss_mb (void)
+status_mb (const char *field)
 {
   g_autofree char *status = NULL;
+  g_autofree char *key = g_strconcat (field, ":", NULL);
   const char *line;
 
   if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
     return -1;
-  line = strstr (status, "VmRSS:");
-  return line ? g_ascii_strtod (line + 6, NULL) / 1024.0 : -1;
+  line = strstr (status, key);
+  return line ? g_ascii_strtod (line + strlen (key), NULL) / 1024.0 : -1;
+}
+
+static double
+rss_mb (void)
+{
+  return status_mb ("VmRSS");
 }
 
 /* Child processes for the start-up measurement: print when the first
@@ -472,6 +482,15 @@ main (int   argc,
   idle_ms (1000);
   printf ("%-48s %.1f MB (%u customers opened)\n", "idle RSS after opening customers",
           rss_mb (), others->len + 1);
+  {
+    struct mallinfo2 mi = mallinfo2 ();
+
+    /* Where it is: SQLite's own heap (page caches), and malloc's */
+    printf ("%-48s anonymous %.1f MB, files %.1f MB, shared %.1f MB\n", "  of which",
+            status_mb ("RssAnon"), status_mb ("RssFile"), status_mb ("RssShmem"));
+    printf ("%-48s SQLite %.1f MB, malloc in use %.1f MB, malloc free %.1f MB\n", "  heap",
+            sqlite3_memory_used () / 1048576.0, mi.uordblks / 1048576.0, mi.fordblks / 1048576.0);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
 
