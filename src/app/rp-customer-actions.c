@@ -19,6 +19,7 @@
 #include "rp-customer-actions.h"
 #include "rp-doc.h"
 #include "rp-format.h"
+#include "rp-tooltip.h"
 
 struct _RpCustomerActions
 {
@@ -120,7 +121,7 @@ update_offer (RpCustomerActions *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), action, self->reasons[index] == NULL);
   adw_action_row_set_subtitle (row, self->reasons[index] ? self->reasons[index]
                                                         : _("Consent granted"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (row), self->reasons[index]);
+  rp_set_tooltip_text (GTK_WIDGET (row), self->reasons[index]);
 }
 
 static void

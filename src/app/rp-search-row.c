@@ -11,6 +11,7 @@
 
 #include "rp-format.h"
 #include "rp-search-row.h"
+#include "rp-tooltip.h"
 
 struct _RpSearchRow
 {
@@ -18,7 +19,6 @@ struct _RpSearchRow
 
   char          *customer_id;
   char          *name;
-  RpMatchKind    match_kind;
 
   GtkLabel      *kana_label;
   GtkImage      *match_icon;
@@ -170,13 +170,7 @@ rp_search_row_set_hit (RpSearchRow       *self,
   gtk_widget_set_visible (GTK_WIDGET (self->match_label), matched != NULL);
   gtk_image_set_from_icon_name (self->match_icon, icon_name);
   gtk_widget_set_visible (GTK_WIDGET (self->match_icon), icon_name != NULL);
-  /* Setting a tooltip asks the display where the pointer is, a round trip
-   * to the X server for each row on each keystroke: only when it changes */
-  if (hit->match_kind != self->match_kind)
-    {
-      self->match_kind = hit->match_kind;
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->match_icon), match_description (hit->match_kind));
-    }
+  rp_set_tooltip_text (GTK_WIDGET (self->match_icon), match_description (hit->match_kind));
 
   a11y = g_strjoin (", ", hit->name ? hit->name : "", hit->kana ? hit->kana : "",
                     tier ? tier : "", matched ? matched : "", NULL);
