@@ -557,7 +557,7 @@ sync_changed_cb (RpWindow      *self,
 
   /* The first customers arrived: there is something to search now */
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "welcome") == 0
-      && rp_cache_count_customers (self->cache) > 0)
+      && rp_cache_has_customers (self->cache))
     {
       gtk_widget_set_visible (GTK_WIDGET (self->demo_progress), FALSE);
       show_main (self);
@@ -606,7 +606,7 @@ sync_progress_cb (RpWindow      *self,
 
   /* A first pull into an empty cache may make its customers searchable
    * only at its end, after the last batch was announced */
-  if (!syncing && rp_cache_count_customers (self->cache) > 0)
+  if (!syncing && rp_cache_has_customers (self->cache))
     {
       gtk_widget_set_visible (GTK_WIDGET (self->demo_progress), FALSE);
       show_main (self);
@@ -847,7 +847,7 @@ rp_window_constructed (GObject *object)
                            G_CALLBACK (action_saved_cb), self, G_CONNECT_SWAPPED);
   restore_state (self);
 
-  if (rp_cache_count_customers (self->cache) == 0)
+  if (!rp_cache_has_customers (self->cache))
     {
       /* Nothing to search yet */
       gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), FALSE);

@@ -247,5 +247,6 @@ JsonObject  *rp_cache_get_document     (RpCache             *self,
 JsonObject  *rp_cache_status           (RpCache             *self,
                                         GError             **error);
 gint64       rp_cache_count_customers  (RpCache             *self);
+gboolean     rp_cache_has_customers    (RpCache             *self);
 
 G_END_DECLS

@@ -485,6 +485,23 @@ rp_cache_count_customers (RpCache *self)
   return n;
 }
 
+/* Whether there is a customer at all: the first one found, not a count of
+ * a million (the window asks when it opens) */
+gboolean
+rp_cache_has_customers (RpCache *self)
+{
+  sqlite3 *db;
+  gint64 n;
+
+  g_return_val_if_fail (RP_IS_CACHE (self), FALSE);
+
+  if (!(db = rp_cache_reader_lock (self, NULL)))
+    return FALSE;
+  n = count_of (db, "SELECT EXISTS (SELECT 1 FROM customers WHERE doc IS NOT NULL)");
+  rp_cache_reader_unlock (self);
+  return n > 0;
+}
+
 JsonObject *
 rp_cache_status (RpCache     *self,
                  GError     **error)
