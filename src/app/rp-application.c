@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <sqlite3.h>
 
 #include "rp-application.h"
 #include "rp-preferences-window.h"
@@ -31,6 +32,24 @@ struct _RpApplication
 };
 
 G_DEFINE_FINAL_TYPE (RpApplication, rp_application, ADW_TYPE_APPLICATION)
+
+/* What SQLite may keep in this process while the agent works.  Each
+ * reader connection of the cache may cache 32 MB of pages and the writer
+ * 128 MB: right for bulk loads, but searching as the agent types fills
+ * the readers' caches with index pages the kernel's page cache holds
+ * anyway.  Past this soft limit SQLite reuses its pages instead of
+ * allocating more.  A sync writes in bulk, and is not held to it. */
+#define SQLITE_HEAP_LIMIT (8 * 1024 * 1024)
+
+static void
+sync_state_cb (RpSyncManager *manager,
+               GParamSpec    *pspec,
+               RpApplication *self)
+{
+  gboolean syncing = rp_sync_manager_get_state (manager) == RP_SYNC_STATE_SYNCING;
+
+  sqlite3_soft_heap_limit64 (syncing ? 0 : SQLITE_HEAP_LIMIT);
+}
 
 static void
 show_error (RpApplication *self,
@@ -284,6 +303,8 @@ rp_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (rp_application_parent_class)->startup (app);
 
+  sqlite3_soft_heap_limit64 (SQLITE_HEAP_LIMIT);
+
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
 
@@ -418,6 +439,8 @@ rp_application_get_sync_manager (RpApplication *self)
   if (self->sync_manager == NULL && self->cache != NULL)
     {
       self->sync_manager = rp_sync_manager_new (self->cache);
+      g_signal_connect_object (self->sync_manager, "notify::state",
+                               G_CALLBACK (sync_state_cb), self, 0);
       configure_sync (self);
     }
 

@@ -8,6 +8,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "rp-demo.h"
 #include "rp-doc.h"
@@ -25,6 +28,9 @@
 /* Batches land many times a second during a first sync: search again at
  * most this often */
 #define RESEARCH_DELAY_MS 1000
+/* How long the window rests after opening a customer before handing back
+ * the memory that is free again */
+#define TRIM_DELAY_MS 500
 
 struct _RpWindow
 {
@@ -38,6 +44,7 @@ struct _RpWindow
   guint                 search_generation;
   guint                 search_idle_id;
   guint                 research_id;
+  guint                 trim_id;
   gboolean              search_refresh;
 
   /* Demo seeding: the worker counts, a timeout shows the count */
@@ -359,6 +366,22 @@ row_activated_cb (RpWindow      *self,
   open_row (self, row);
 }
 
+/* Opening a customer allocates and frees a few MB (rows, documents, query
+ * results), mostly from worker threads' malloc arenas, which keep free
+ * memory mapped.  Once the window rests, give back what is free. */
+static gboolean
+trim_cb (gpointer user_data)
+{
+  RpWindow *self = user_data;
+
+  self->trim_id = 0;
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 customer_loaded_cb (RpWindow       *self,
                     RpCustomerView *view)
@@ -371,6 +394,9 @@ customer_loaded_cb (RpWindow       *self,
     /* Translators: window title, the customer's name then the app name */
     title = g_strdup_printf (_("%s — Rapport"), name);
   gtk_window_set_title (GTK_WINDOW (self), title ? title : _("Rapport"));
+
+  g_clear_handle_id (&self->trim_id, g_source_remove);
+  self->trim_id = g_timeout_add_full (G_PRIORITY_LOW, TRIM_DELAY_MS, trim_cb, self, NULL);
 }
 
 static void
@@ -875,6 +901,7 @@ rp_window_dispose (GObject *object)
   g_clear_handle_id (&self->demo_progress_id, g_source_remove);
   g_clear_handle_id (&self->search_idle_id, g_source_remove);
   g_clear_handle_id (&self->research_id, g_source_remove);
+  g_clear_handle_id (&self->trim_id, g_source_remove);
   if (self->sync_manager != NULL)
     g_signal_handlers_disconnect_by_data (self->sync_manager, self);
   g_clear_object (&self->sync_manager);
