@@ -20,8 +20,9 @@
  * one scrolled to, at once, whatever the window shows: about half a
  * millisecond each to build, bind and measure.  When a customer opens,
  * the first rows are built in that frame and the others get a bare
- * placeholder of about their height, made real a few per frame after
- * the first rows are painted. */
+ * placeholder of about their height, made real a few per frame, from
+ * the frame after the first rows are painted, as they come within a
+ * screen of the visible part of the list. */
 #define ROWS_AT_ONCE    32
 #define ROWS_PER_FRAME  24
 
@@ -255,30 +256,62 @@ build_deferred_cb (GtkWidget     *widget,
                    gpointer       user_data)
 {
   RpCustomerView *self = user_data;
+  int height = gtk_widget_get_height (widget);
+  gboolean more = FALSE;
   guint built = 0;
 
   /* Not in the frame that paints the first rows */
   if (gdk_frame_clock_get_frame_counter (clock) < self->build_after)
     return G_SOURCE_CONTINUE;
 
-  while (self->deferred->len > 0 && built < ROWS_PER_FRAME)
+  for (guint i = 0; i < self->deferred->len; )
     {
-      g_autoptr(GtkListItem) list_item = g_ptr_array_steal_index (self->deferred, 0);
+      GtkListItem *list_item = g_ptr_array_index (self->deferred, i);
       GtkWidget *child = gtk_list_item_get_child (list_item);
+      graphene_rect_t bounds;
 
       /* Unbound, or already rebound to a real row, since */
       if (gtk_list_item_get_item (list_item) == NULL || child == NULL || RP_IS_TIMELINE_ROW (child))
-        continue;
+        {
+          g_ptr_array_remove_index (self->deferred, i);
+          continue;
+        }
 
+      /* The list view's rows are placed relative to what it shows */
+      if (!gtk_widget_compute_bounds (child, widget, &bounds) ||
+          bounds.origin.y + bounds.size.height < -height || bounds.origin.y > 2 * height)
+        {
+          i++;
+          continue;
+        }
+
+      if (built == ROWS_PER_FRAME)
+        {
+          more = TRUE;
+          break;
+        }
       build_row (self, list_item);
+      g_ptr_array_remove_index (self->deferred, i);
       built++;
     }
 
-  if (self->deferred->len > 0)
+  if (more)
     return G_SOURCE_CONTINUE;
 
+  /* The rest wait until the list is scrolled near them */
   self->build_tick_id = 0;
   return G_SOURCE_REMOVE;
+}
+
+static void
+scrolled_cb (RpCustomerView *self)
+{
+  if (self->deferred->len > 0 && self->build_tick_id == 0)
+    {
+      self->build_after = 0;
+      self->build_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->timeline_view),
+                                                          build_deferred_cb, self, NULL);
+    }
 }
 
 static void
@@ -519,6 +552,12 @@ rp_customer_view_init (RpCustomerView *self)
   gtk_list_view_set_factory (self->timeline_view, factory);
   g_object_unref (factory);
 
+  {
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->timeline_scroller);
+
+    g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (scrolled_cb), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (adjustment, "changed", G_CALLBACK (scrolled_cb), self, G_CONNECT_SWAPPED);
+  }
   g_signal_connect_object (self->timeline_view, "activate",
                            G_CALLBACK (timeline_activate_cb), self, G_CONNECT_SWAPPED);
   /* A saved action shows at once, marked as waiting to sync */
