@@ -87,18 +87,8 @@ layout_free (Layout *layout)
   g_free (layout);
 }
 
-static gint32
-local_day (gint64 usec)
-{
-  g_autoptr(GDateTime) dt = rp_date_time_from_usec (usec);
-
-  if (dt == NULL)
-    return 0;
-  return g_date_time_get_year (dt) * 512 + g_date_time_get_day_of_year (dt);
-}
-
 /* Which local day an event falls on, as days since the epoch: the same
- * day as local_day() tells, without making two GDateTimes per event */
+ * Headers of the layout and of a reload compare by it */
 static gint64
 local_day_number (GTimeZone *tz,
                   gint64     usec)
@@ -108,6 +98,14 @@ local_day_number (GTimeZone *tz,
   gint64 local = secs + (interval >= 0 ? g_time_zone_get_offset (tz, interval) : 0);
 
   return local >= 0 ? local / 86400 : (local - 86399) / 86400;
+}
+
+static gint64
+local_day (gint64 usec)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+
+  return local_day_number (tz, usec);
 }
 
 static GPtrArray *
