@@ -17,6 +17,7 @@
 
 #include "rp-cache-private.h"
 #include "rp-doc.h"
+#include "rp-prepare.h"
 #include "rp-text.h"
 
 /* 'Rapp': marks the file as ours, so a foreign SQLite file is refused */
@@ -64,6 +65,12 @@ struct _RpCache
   gboolean  bulk;
   gboolean  bulk_open;       /* a transaction spanning batches is open */
   guint     bulk_uncommitted;
+
+  /* The customer the last document was about, and whether any customer
+   * was ever erased: most documents need neither lookup */
+  char     *last_customer;
+  gint64    last_cid;
+  gboolean  has_erased;
 
   /* … and reads through a few others, so a long batch never holds up a
    * search, and a search never waits for the context card */
@@ -175,6 +182,10 @@ static const char *migrations[] = {
    * filters and counts never leave it */
   "DROP INDEX IF EXISTS docs_timeline;"
   "CREATE INDEX docs_timeline ON docs (cust, at, type, channel) WHERE cust IS NOT NULL;",
+
+  /* 4: only keys found by substring go into the trigram index; until now
+   * every key did */
+  "ALTER TABLE search_keys ADD COLUMN sub INTEGER NOT NULL DEFAULT 1;",
 };
 
 #define RP_CACHE_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -478,9 +489,10 @@ prepare_statements (RpCache  *self,
   PREPARE (st_set_customer, "UPDATE customers SET doc = ?2, name = ?3, kana = ?4, tier = ?5 WHERE cid = ?1");
   PREPARE (st_clear_customer, "UPDATE customers SET doc = NULL, name = NULL, kana = NULL, tier = NULL"
                               " WHERE doc = ?1");
-  PREPARE (st_ins_key, "INSERT INTO search_keys (key, cust, kind, doc, label) VALUES (?1, ?2, ?3, ?4, ?5)");
+  PREPARE (st_ins_key, "INSERT INTO search_keys (key, cust, kind, doc, label, sub)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   PREPARE (st_ins_fts, "INSERT INTO search_fts (rowid, key) VALUES (?1, ?2)");
-  PREPARE (st_keys_of_doc, "SELECT rowid, key FROM search_keys WHERE doc = ?1");
+  PREPARE (st_keys_of_doc, "SELECT rowid, key FROM search_keys WHERE doc = ?1 AND sub");
   PREPARE (st_del_fts, "INSERT INTO search_fts (search_fts, rowid, key) VALUES ('delete', ?1, ?2)");
   PREPARE (st_del_keys_of_doc, "DELETE FROM search_keys WHERE doc = ?1");
   PREPARE (st_is_erased, "SELECT 1 FROM erased WHERE id = ?1");
@@ -535,6 +547,7 @@ rp_cache_finalize (GObject *object)
 
   g_mutex_clear (&self->write_lock);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->last_customer, g_free);
 
   G_OBJECT_CLASS (rp_cache_parent_class)->finalize (object);
 }
@@ -715,126 +728,29 @@ is_erased (RpCache    *self,
 }
 
 static int
-add_key (RpCache    *self,
-         GHashTable *seen,
-         const char *text,
-         gint64      cid,
-         int         kind,
-         gint64      doc,
-         const char *label)
+insert_key (RpCache             *self,
+            const RpPreparedKey *key,
+            gint64               cid,
+            gint64               doc)
 {
-  g_autofree char *key = rp_text_fold (text);
-  gint64 rowid;
   int rc;
 
-  if (*key == '\0' || g_hash_table_contains (seen, key))
-    return SQLITE_OK;
-
-  sqlite3_bind_text (self->st_ins_key, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (self->st_ins_key, 1, key->key, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (self->st_ins_key, 2, cid);
-  sqlite3_bind_int (self->st_ins_key, 3, kind);
+  sqlite3_bind_int (self->st_ins_key, 3, key->kind);
   sqlite3_bind_int64 (self->st_ins_key, 4, doc);
-  bind_text_or_null (self->st_ins_key, 5, label);
+  bind_text_or_null (self->st_ins_key, 5, key->label);
+  sqlite3_bind_int (self->st_ins_key, 6, key->sub);
   if ((rc = step_done (self->st_ins_key)) != SQLITE_OK)
     return rc;
-  rowid = sqlite3_last_insert_rowid (self->wdb);
 
-  if (self->bulk)
-    {
-      /* The trigram index is rebuilt from search_keys at the end */
-      g_hash_table_add (seen, g_steal_pointer (&key));
-      return SQLITE_OK;
-    }
-
-  sqlite3_bind_int64 (self->st_ins_fts, 1, rowid);
-  sqlite3_bind_text (self->st_ins_fts, 2, key, -1, SQLITE_STATIC);
-  if ((rc = step_done (self->st_ins_fts)) != SQLITE_OK)
-    return rc;
-
-  g_hash_table_add (seen, g_steal_pointer (&key));
-  return SQLITE_OK;
-}
-
-static int
-add_name_keys (RpCache    *self,
-               GHashTable *seen,
-               JsonObject *customer,
-               const char *member,
-               int         kind,
-               gint64      cid,
-               gint64      doc)
-{
-  JsonNode *node = json_object_get_member (customer, member);
-  JsonObject *name;
-  const char *family, *given;
-  int rc;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  /* A bulk load fills the trigram index from search_keys at the end */
+  if (self->bulk || !key->sub)
     return SQLITE_OK;
-  name = json_node_get_object (node);
-  family = rp_json_string (name, "family");
-  given = rp_json_string (name, "given");
 
-  if (family && (rc = add_key (self, seen, family, cid, kind, doc, NULL)) != SQLITE_OK)
-    return rc;
-  if (given && (rc = add_key (self, seen, given, cid, kind, doc, NULL)) != SQLITE_OK)
-    return rc;
-  if (family && given)
-    {
-      g_autofree char *fg = g_strconcat (family, given, NULL);
-      g_autofree char *gf = g_strconcat (given, family, NULL);
-
-      if ((rc = add_key (self, seen, fg, cid, kind, doc, NULL)) != SQLITE_OK ||
-          (rc = add_key (self, seen, gf, cid, kind, doc, NULL)) != SQLITE_OK)
-        return rc;
-    }
-  return SQLITE_OK;
-}
-
-static int
-add_customer_keys (RpCache    *self,
-                   JsonObject *customer,
-                   gint64      cid,
-                   gint64      doc)
-{
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  JsonNode *node;
-  int rc;
-
-  if ((rc = add_name_keys (self, seen, customer, "name", KEY_NAME, cid, doc)) != SQLITE_OK ||
-      (rc = add_name_keys (self, seen, customer, "kana", KEY_KANA, cid, doc)) != SQLITE_OK)
-    return rc;
-
-  node = json_object_get_member (customer, "emails");
-  if (node && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *emails = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (emails); i++)
-        {
-          const char *email = json_array_get_string_element (emails, i);
-          if ((rc = add_key (self, seen, email, cid, KEY_EMAIL, doc, email)) != SQLITE_OK)
-            return rc;
-        }
-    }
-
-  node = json_object_get_member (customer, "phones");
-  if (node && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *phones = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (phones); i++)
-        {
-          const char *phone = json_array_get_string_element (phones, i);
-          g_auto(GStrv) keys = rp_text_phone_keys (phone);
-
-          for (guint k = 0; keys[k]; k++)
-            if ((rc = add_key (self, seen, keys[k], cid, KEY_PHONE, doc, phone)) != SQLITE_OK)
-              return rc;
-        }
-    }
-
-  return SQLITE_OK;
+  sqlite3_bind_int64 (self->st_ins_fts, 1, sqlite3_last_insert_rowid (self->wdb));
+  sqlite3_bind_text (self->st_ins_fts, 2, key->key, -1, SQLITE_STATIC);
+  return step_done (self->st_ins_fts);
 }
 
 static int
@@ -1261,7 +1177,7 @@ erase_in_transaction (RpCache    *self,
 {
   static const char *statements[] = {
     "INSERT INTO search_fts (search_fts, rowid, key)"
-    " SELECT 'delete', rowid, key FROM search_keys WHERE cust = ?1",
+    " SELECT 'delete', rowid, key FROM search_keys WHERE cust = ?1 AND sub",
     "DELETE FROM search_keys WHERE cust = ?1",
     "DELETE FROM tickets WHERE cust = ?1",
     "DELETE FROM consent_state WHERE cust = ?1",
@@ -1293,6 +1209,8 @@ erase_in_transaction (RpCache    *self,
     return rc;
 
   ctx->erased = TRUE;
+  self->has_erased = TRUE;
+  self->last_cid = 0;
   g_hash_table_add (ctx->touched, g_strdup (customer_id));
   return SQLITE_OK;
 }
@@ -1333,218 +1251,158 @@ remove_doc (RpCache    *self,
   return SQLITE_OK;
 }
 
-static char *
-make_title (JsonObject *doc,
-            RpDocType   type)
+/* The customer a document is about, by id: documents come grouped by
+ * customer, so the last one asked for is usually the one */
+static gint64
+cid_of (RpCache    *self,
+        const char *customer_id,
+        int        *rc)
 {
-  const char *text = NULL;
+  if (self->last_cid != 0 && g_strcmp0 (self->last_customer, customer_id) == 0)
+    return self->last_cid;
 
-  switch (type)
-    {
-    case RP_DOC_ORDER:
-      {
-        JsonNode *node = json_object_get_member (doc, "items");
-        GString *names = g_string_new (NULL);
-
-        if (node && JSON_NODE_HOLDS_ARRAY (node))
-          {
-            JsonArray *items = json_node_get_array (node);
-            for (guint i = 0; i < json_array_get_length (items) && names->len < 120; i++)
-              {
-                JsonObject *item = json_array_get_object_element (items, i);
-                const char *name = rp_json_string (item, "name");
-                if (name)
-                  {
-                    if (names->len)
-                      g_string_append (names, ", ");
-                    g_string_append (names, name);
-                  }
-              }
-          }
-        return g_string_free (names, FALSE);
-      }
-    case RP_DOC_TICKET: text = rp_json_string (doc, "subject"); break;
-    case RP_DOC_TICKET_EVENT:
-      text = rp_json_string (doc, "handoff");
-      if (text == NULL || *text == '\0')
-        text = rp_json_string (doc, "comment");
-      break;
-    case RP_DOC_INTERACTION: text = rp_json_string (doc, "summary"); break;
-    case RP_DOC_CONSENT: text = rp_json_string (doc, "state"); break;
-    case RP_DOC_NOTE: text = rp_json_string (doc, "body"); break;
-    case RP_DOC_SURVEY: text = rp_json_string (doc, "comment"); break;
-    case RP_DOC_MERGE: text = rp_json_string (doc, "reason"); break;
-    case RP_DOC_UNKNOWN:
-    case RP_DOC_CUSTOMER:
-    case RP_DOC_AGENT:
-    case RP_DOC_QUEUE:
-    case RP_DOC_ERASURE:
-    case RP_N_DOC_TYPES:
-    default:
-      break;
-    }
-
-  if (text == NULL)
-    return NULL;
-
-  /* First words only: the body stays in the body */
-  if (g_utf8_strlen (text, 200) >= 160)
-    {
-      g_autofree char *cut = g_utf8_substring (text, 0, 160);
-      return g_strconcat (cut, "…", NULL);
-    }
-  return g_strdup (text);
-}
-
-static const char *
-channel_of (JsonObject *doc,
-            RpDocType   type)
-{
-  switch (type)
-    {
-    case RP_DOC_CONSENT: return rp_json_string (doc, "source");
-    case RP_DOC_ORDER:
-    case RP_DOC_TICKET:
-    case RP_DOC_INTERACTION: return rp_json_string (doc, "channel");
-    default: return NULL;
-    }
+  self->last_cid = get_or_create_cid (self, customer_id, rc);
+  g_free (self->last_customer);
+  self->last_customer = g_strdup (customer_id);
+  return self->last_cid;
 }
 
 static int
-store_doc (RpCache    *self,
-           ApplyCtx   *ctx,
-           JsonObject *doc,
-           RpDocType   type,
-           const char *body,
-           gsize       body_len,
-           RpApplyStats *stats)
+insert_doc (RpCache    *self,
+            RpPrepared *p,
+            gint64      rowid,
+            gint64      cid)
 {
-  const char *id = rp_json_string (doc, "_id");
-  const char *type_str = rp_json_string (doc, "type");
-  const char *customer_id = rp_doc_customer_id (doc, type);
-  const char *ticket = NULL;
-  const char *purpose = NULL;
-  g_autofree char *title = NULL;
-  g_autoptr(JsonObject) old = NULL;
-  g_autofree char *old_type = NULL;
-  gint64 old_rowid = 0, old_cid = 0, rowid, cid = 0, at = 0;
-  sqlite3_stmt *st;
-  int rc = SQLITE_OK;
+  sqlite3_stmt *st = rowid ? self->st_upd_doc : self->st_ins_doc;
 
-  if (customer_id != NULL && !g_str_has_prefix (customer_id, "customer:"))
-    customer_id = NULL;
-  if (customer_id != NULL && is_erased (self, customer_id))
-    return SQLITE_OK;
-
-  sqlite3_bind_text (self->st_get_doc, 1, id, -1, SQLITE_STATIC);
-  if (sqlite3_step (self->st_get_doc) == SQLITE_ROW)
-    {
-      const char *old_body = (const char *) sqlite3_column_text (self->st_get_doc, 3);
-
-      old_rowid = sqlite3_column_int64 (self->st_get_doc, 0);
-      if ((gsize) sqlite3_column_bytes (self->st_get_doc, 3) == body_len &&
-          memcmp (old_body, body, body_len) == 0)
-        {
-          /* The same revision again: a re-pulled batch changes nothing */
-          sqlite3_reset (self->st_get_doc);
-          return SQLITE_OK;
-        }
-      old_type = g_strdup ((const char *) sqlite3_column_text (self->st_get_doc, 1));
-      old_cid = sqlite3_column_int64 (self->st_get_doc, 2);
-      old = parse_object (old_body);
-    }
-  sqlite3_reset (self->st_get_doc);
-
-  if (old_rowid != 0)
-    {
-      /* Derived rows go and come back from the new body */
-      if ((rc = remove_keys_of_doc (self, old_rowid)) != SQLITE_OK)
-        return rc;
-      if (old && g_strcmp0 (old_type, "consent") == 0 && rp_json_string (old, "purpose"))
-        g_hash_table_add (ctx->dirty_consents,
-                          g_strdup_printf ("%" G_GINT64_FORMAT "\037%s", old_cid,
-                                           rp_json_string (old, "purpose")));
-      if (old && g_strcmp0 (old_type, "ticket_event") == 0 && rp_json_string (old, "ticket_id"))
-        g_hash_table_add (ctx->dirty_tickets, g_strdup (rp_json_string (old, "ticket_id")));
-    }
-
-  if (customer_id != NULL)
-    {
-      cid = get_or_create_cid (self, customer_id, &rc);
-      if (cid == 0)
-        return rc;
-      g_hash_table_add (ctx->touched, g_strdup (customer_id));
-    }
-
-  rp_parse_timestamp (rp_json_string (doc, "at"), &at);
-  title = make_title (doc, type);
-  if (type == RP_DOC_TICKET_EVENT || type == RP_DOC_INTERACTION || type == RP_DOC_SURVEY)
-    ticket = rp_json_string (doc, "ticket_id");
-  if (type == RP_DOC_CONSENT)
-    purpose = rp_json_string (doc, "purpose");
-
-  st = old_rowid ? self->st_upd_doc : self->st_ins_doc;
-  if (old_rowid)
-    sqlite3_bind_int64 (st, 1, old_rowid);
+  if (rowid)
+    sqlite3_bind_int64 (st, 1, rowid);
   else
-    sqlite3_bind_text (st, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, type_str ? type_str : "unknown", -1, SQLITE_STATIC);
+    sqlite3_bind_text (st, 1, p->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, p->type_str ? p->type_str : "unknown", -1, SQLITE_STATIC);
   if (cid)
     sqlite3_bind_int64 (st, 3, cid);
   else
     sqlite3_bind_null (st, 3);
-  bind_time (st, 4, at);
-  bind_text_or_null (st, 5, channel_of (doc, type));
-  bind_text_or_null (st, 6, title);
-  bind_text_or_null (st, 7, ticket);
-  bind_text_or_null (st, 8, purpose);
-  sqlite3_bind_text (st, 9, body, body_len, SQLITE_STATIC);
-  if ((rc = step_done (st)) != SQLITE_OK)
-    return rc;
-  rowid = old_rowid ? old_rowid : sqlite3_last_insert_rowid (self->wdb);
+  bind_time (st, 4, p->at);
+  bind_text_or_null (st, 5, p->channel);
+  bind_text_or_null (st, 6, p->title);
+  bind_text_or_null (st, 7, p->ticket);
+  bind_text_or_null (st, 8, p->purpose);
+  sqlite3_bind_text (st, 9, p->body, p->body_len, SQLITE_STATIC);
+  return step_done (st);
+}
+
+static int
+store_doc (RpCache      *self,
+           ApplyCtx     *ctx,
+           RpPrepared   *p,
+           RpApplyStats *stats)
+{
+  g_autoptr(JsonObject) old = NULL;
+  g_autofree char *old_type = NULL;
+  gint64 old_rowid = 0, old_cid = 0, rowid = 0, cid = 0;
+  gboolean inserted = FALSE;
+  int rc = SQLITE_OK;
+
+  if (p->customer_id != NULL && self->has_erased && is_erased (self, p->customer_id))
+    return SQLITE_OK;
+
+  if (p->customer_id != NULL)
+    {
+      cid = cid_of (self, p->customer_id, &rc);
+      if (cid == 0)
+        return rc;
+    }
+
+  /* A first load meets each id once: insert, and only on a clash look at
+   * what is there.  Otherwise look first. */
+  if (self->bulk)
+    {
+      rc = insert_doc (self, p, 0, cid);
+      if (rc == SQLITE_OK)
+        {
+          inserted = TRUE;
+          rowid = sqlite3_last_insert_rowid (self->wdb);
+        }
+      else if (rc != SQLITE_CONSTRAINT)
+        return rc;
+    }
+
+  if (!inserted)
+    {
+      sqlite3_bind_text (self->st_get_doc, 1, p->id, -1, SQLITE_STATIC);
+      if (sqlite3_step (self->st_get_doc) == SQLITE_ROW)
+        {
+          const char *old_body = (const char *) sqlite3_column_text (self->st_get_doc, 3);
+
+          old_rowid = sqlite3_column_int64 (self->st_get_doc, 0);
+          if ((gsize) sqlite3_column_bytes (self->st_get_doc, 3) == p->body_len &&
+              memcmp (old_body, p->body, p->body_len) == 0)
+            {
+              /* The same revision again: a re-pulled batch changes nothing */
+              sqlite3_reset (self->st_get_doc);
+              return SQLITE_OK;
+            }
+          old_type = g_strdup ((const char *) sqlite3_column_text (self->st_get_doc, 1));
+          old_cid = sqlite3_column_int64 (self->st_get_doc, 2);
+          old = parse_object (old_body);
+        }
+      sqlite3_reset (self->st_get_doc);
+
+      if (old_rowid != 0)
+        {
+          /* Derived rows go and come back from the new body */
+          if ((rc = remove_keys_of_doc (self, old_rowid)) != SQLITE_OK)
+            return rc;
+          if (old && g_strcmp0 (old_type, "consent") == 0 && rp_json_string (old, "purpose"))
+            g_hash_table_add (ctx->dirty_consents,
+                              g_strdup_printf ("%" G_GINT64_FORMAT "\037%s", old_cid,
+                                               rp_json_string (old, "purpose")));
+          if (old && g_strcmp0 (old_type, "ticket_event") == 0 && rp_json_string (old, "ticket_id"))
+            g_hash_table_add (ctx->dirty_tickets, g_strdup (rp_json_string (old, "ticket_id")));
+        }
+
+      if ((rc = insert_doc (self, p, old_rowid, cid)) != SQLITE_OK)
+        return rc;
+      rowid = old_rowid ? old_rowid : sqlite3_last_insert_rowid (self->wdb);
+    }
+
+  if (p->customer_id != NULL)
+    g_hash_table_add (ctx->touched, g_strdup (p->customer_id));
 
   if (old_rowid)
     stats->updated++;
   else
     stats->inserted++;
 
-  switch (type)
+  if (p->type == RP_DOC_CUSTOMER)
     {
-    case RP_DOC_CUSTOMER:
-      {
-        g_autofree char *name = rp_customer_display_name (doc);
-        g_autofree char *kana = rp_customer_display_kana (doc);
+      sqlite3_bind_int64 (self->st_set_customer, 1, cid);
+      sqlite3_bind_int64 (self->st_set_customer, 2, rowid);
+      sqlite3_bind_text (self->st_set_customer, 3, p->name, -1, SQLITE_STATIC);
+      bind_text_or_null (self->st_set_customer, 4, p->kana);
+      bind_text_or_null (self->st_set_customer, 5, p->tier);
+      if ((rc = step_done (self->st_set_customer)) != SQLITE_OK)
+        return rc;
+    }
 
-        sqlite3_bind_int64 (self->st_set_customer, 1, cid);
-        sqlite3_bind_int64 (self->st_set_customer, 2, rowid);
-        sqlite3_bind_text (self->st_set_customer, 3, name, -1, SQLITE_STATIC);
-        bind_text_or_null (self->st_set_customer, 4, kana);
-        bind_text_or_null (self->st_set_customer, 5, rp_json_string (doc, "tier"));
-        if ((rc = step_done (self->st_set_customer)) != SQLITE_OK)
-          return rc;
-        rc = add_customer_keys (self, doc, cid, rowid);
-      }
-      break;
+  for (guint i = 0; p->keys && i < p->keys->len; i++)
+    if ((rc = insert_key (self, &g_array_index (p->keys, RpPreparedKey, i), cid, rowid)) != SQLITE_OK)
+      return rc;
 
-    case RP_DOC_ORDER:
+  switch (p->type)
+    {
     case RP_DOC_TICKET:
-      {
-        g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-        const char *number = rp_json_string (doc, "number");
-
-        rc = add_key (self, seen, number, cid, type == RP_DOC_ORDER ? KEY_ORDER : KEY_TICKET,
-                      rowid, number);
-        if (rc == SQLITE_OK && type == RP_DOC_TICKET)
-          rc = apply_ticket_doc (self, ctx, doc, rowid, cid);
-      }
+      rc = apply_ticket_doc (self, ctx, p->doc, rowid, cid);
       break;
 
     case RP_DOC_TICKET_EVENT:
-      rc = apply_ticket_event (self, ctx, doc, at);
+      rc = apply_ticket_event (self, ctx, p->doc, p->at);
       break;
 
     case RP_DOC_CONSENT:
-      rc = apply_consent (self, doc, cid, at);
+      rc = apply_consent (self, p->doc, cid, p->at);
       break;
 
     default:
@@ -1612,55 +1470,31 @@ skip (RpSkipFunc    skip_func,
 }
 
 static int
-apply_node (RpCache      *self,
-            ApplyCtx     *ctx,
-            JsonNode     *node,
-            RpSkipFunc    skip_func,
-            gpointer      user_data,
-            RpApplyStats *stats)
+apply_prepared (RpCache      *self,
+                ApplyCtx     *ctx,
+                RpPrepared   *p,
+                RpSkipFunc    skip_func,
+                gpointer      user_data,
+                RpApplyStats *stats)
 {
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *body = NULL;
-  JsonObject *doc;
-  RpDocType type;
-  gsize len;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  if (p->error != NULL)
     {
-      skip (skip_func, user_data, stats, NULL, _("not a JSON object"));
+      skip (skip_func, user_data, stats, p->id, p->error);
       return SQLITE_OK;
     }
 
-  doc = json_node_get_object (node);
-  if (!rp_doc_validate (doc, &type, &local_error))
-    {
-      skip (skip_func, user_data, stats, rp_json_string (doc, "_id"), local_error->message);
-      return SQLITE_OK;
-    }
+  if (p->deleted)
+    return apply_tombstone (self, ctx, p->id, stats);
 
-  if (rp_json_bool (doc, "_deleted"))
-    return apply_tombstone (self, ctx, rp_json_string (doc, "_id"), stats);
-
-  if (type == RP_DOC_ERASURE)
+  if (p->type == RP_DOC_ERASURE)
     {
-      int rc = erase_in_transaction (self, ctx, rp_json_string (doc, "customer_id"));
+      int rc = erase_in_transaction (self, ctx, rp_json_string (p->doc, "customer_id"));
       if (rc == SQLITE_OK)
         stats->erased++;
       return rc;
     }
 
-  /* Revisions mean nothing to a client that never edits; without them a
-   * document pulled back after its own push is the same bytes */
-  json_object_remove_member (doc, "_rev");
-  body = rp_json_canonical (node, &len);
-  if (len > RP_DOC_MAX_BYTES)
-    {
-      skip (skip_func, user_data, stats, rp_json_string (doc, "_id"),
-            _("larger than the 1 MiB a document may have"));
-      return SQLITE_OK;
-    }
-
-  return store_doc (self, ctx, doc, type, body, len, stats);
+  return store_doc (self, ctx, p, stats);
 }
 
 static int
@@ -1796,6 +1630,38 @@ rp_cache_apply (RpCache       *self,
                 RpApplyStats  *stats,
                 GError       **error)
 {
+  g_autoptr(GPtrArray) prepared = g_ptr_array_new_full (n_docs, (GDestroyNotify) rp_prepared_free);
+
+  g_return_val_if_fail (docs != NULL || n_docs == 0, FALSE);
+
+  for (guint i = 0; i < n_docs; i++)
+    g_ptr_array_add (prepared, docs[i] ? rp_prepared_new (docs[i]) : NULL);
+  return rp_cache_apply_prepared (self, (RpPrepared *const *) prepared->pdata, n_docs,
+                                  checkpoint_db, checkpoint_seq, skip_func, user_data,
+                                  stats, error);
+}
+
+/* What the writer remembers between documents starts afresh with each
+ * call: a rolled-back call may have made customers that are gone */
+static void
+begin_apply (RpCache *self)
+{
+  self->last_cid = 0;
+  g_clear_pointer (&self->last_customer, g_free);
+  self->has_erased = query_int (self->wdb, "SELECT EXISTS (SELECT 1 FROM erased)", NULL) != 0;
+}
+
+gboolean
+rp_cache_apply_prepared (RpCache          *self,
+                         RpPrepared *const *docs,
+                         guint             n_docs,
+                         const char       *checkpoint_db,
+                         JsonNode         *checkpoint_seq,
+                         RpSkipFunc        skip_func,
+                         gpointer          user_data,
+                         RpApplyStats     *stats,
+                         GError          **error)
+{
   RpApplyStats local_stats = { 0 };
   RpApplyStats batch = { 0 };
   ApplyCtx ctx;
@@ -1816,8 +1682,14 @@ rp_cache_apply (RpCache       *self,
   if (!self->bulk_open)
     rc = sqlite3_exec (self->wdb, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   self->bulk_open = self->bulk && rc == SQLITE_OK;
+  begin_apply (self);
   for (guint i = 0; rc == SQLITE_OK && i < n_docs; i++)
-    rc = apply_node (self, &ctx, docs[i], skip_func, user_data, &batch);
+    {
+      if (docs[i] == NULL)
+        skip (skip_func, user_data, &batch, NULL, _("not a JSON object"));
+      else
+        rc = apply_prepared (self, &ctx, docs[i], skip_func, user_data, &batch);
+    }
   if (rc == SQLITE_OK)
     rc = fold_dirty (self, &ctx);
   if (rc == SQLITE_OK && checkpoint_db != NULL)
@@ -1955,14 +1827,18 @@ rp_cache_end_bulk (RpCache  *self,
     }
   if (self->bulk)
     {
-      sql = g_string_new ("BEGIN IMMEDIATE;");
+      /* The index builds sort with a helper thread */
+      sql = g_string_new ("PRAGMA threads = 2; BEGIN IMMEDIATE;");
       for (guint i = 0; i < G_N_ELEMENTS (deferred_indexes); i++)
         g_string_append_printf (sql, "CREATE INDEX IF NOT EXISTS %s ON %s;",
                                 deferred_indexes[i][0], deferred_indexes[i][1]);
-      g_string_append (sql, "INSERT INTO search_fts (search_fts) VALUES ('rebuild');"
+      g_string_append (sql, "INSERT INTO search_fts (search_fts) VALUES ('delete-all');"
+                            "INSERT INTO search_fts (rowid, key)"
+                            " SELECT rowid, key FROM search_keys WHERE sub;"
                             "DELETE FROM settings WHERE key = 'bulk-load';"
                             "COMMIT;"
-                            "PRAGMA cache_size = -131072;");
+                            "PRAGMA cache_size = -131072;"
+                            "PRAGMA threads = 0;");
       ok = exec_sql (self->wdb, sql->str, error);
       if (ok)
         self->bulk = FALSE;
@@ -2065,6 +1941,7 @@ rp_cache_create (RpCache        *self,
   apply_ctx_init (&ctx);
 
   rc = flush_bulk (self);
+  begin_apply (self);
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (self->wdb, "PRAGMA synchronous = FULL; BEGIN IMMEDIATE", NULL, NULL, NULL);
   if (rc == SQLITE_OK)
@@ -2081,7 +1958,9 @@ rp_cache_create (RpCache        *self,
       gsize len;
       guint skipped = batch.skipped;
 
-      rc = apply_node (self, &ctx, docs[i], NULL, NULL, &batch);
+      g_autoptr(RpPrepared) prepared = rp_prepared_new (docs[i]);
+
+      rc = apply_prepared (self, &ctx, prepared, NULL, NULL, &batch);
       if (rc == SQLITE_OK && batch.skipped != skipped)
         rc = SQLITE_CONSTRAINT;
       if (rc != SQLITE_OK)

@@ -110,6 +110,31 @@ gboolean     rp_cache_apply            (RpCache             *self,
                                         RpApplyStats        *stats,
                                         GError             **error);
 
+/* A document readied for the apply path on the caller's thread: checked
+ * against DESIGN §3, its canonical body (without `_rev`), derived columns
+ * and folded search keys worked out, so the writer only writes.  Import
+ * and sync prepare on their parsing threads.  Takes a reference on @node
+ * and may change it (drops `_rev`). */
+typedef struct _RpPrepared RpPrepared;
+
+RpPrepared  *rp_prepared_new           (JsonNode            *node);
+void         rp_prepared_free          (RpPrepared          *doc);
+/* The `_id`, or NULL */
+const char  *rp_prepared_get_id        (RpPrepared          *doc);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RpPrepared, rp_prepared_free)
+
+/* rp_cache_apply() for prepared documents */
+gboolean     rp_cache_apply_prepared   (RpCache             *self,
+                                        RpPrepared  *const  *docs,
+                                        guint                n_docs,
+                                        const char          *checkpoint_db,
+                                        JsonNode            *checkpoint_seq,
+                                        RpSkipFunc           skip_func,
+                                        gpointer             user_data,
+                                        RpApplyStats        *stats,
+                                        GError             **error);
+
 /* A first load into an empty cache: most indexes and the search index are
  * built once at rp_cache_end_bulk() instead of row by row.  Does nothing
  * on a cache that holds documents.  Queries in between are slow; a load

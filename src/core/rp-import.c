@@ -33,7 +33,7 @@ typedef struct
 /* One unit of work from the parser thread to the writer */
 typedef struct
 {
-  GPtrArray *nodes;        /* JsonNode, NULL for a span that did not parse */
+  GPtrArray *nodes;        /* RpPrepared */
   GPtrArray *failures;     /* "id\037reason" for spans that did not parse */
   gsize      pos;
   gboolean   last;
@@ -252,7 +252,7 @@ parse_thread (gpointer data)
           break;
         }
 
-      batch->nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+      batch->nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) rp_prepared_free);
       batch->failures = g_ptr_array_new_with_free_func (g_free);
 
       while (batch->nodes->len + batch->failures->len < RP_IMPORT_BATCH)
@@ -265,8 +265,12 @@ parse_thread (gpointer data)
               break;
             }
 
+          /* Everything the writer need not do happens here */
           if ((node = rp_json_parse (p->scanner.data + start, end - start, NULL)))
-            g_ptr_array_add (batch->nodes, node);
+            {
+              g_ptr_array_add (batch->nodes, rp_prepared_new (node));
+              json_node_unref (node);
+            }
           else
             {
               g_autofree char *id = guess_id (p->scanner.data + start, end - start);
@@ -340,8 +344,9 @@ rp_import_file (RpCache           *cache,
             skip_func (parts[0], parts[1], user_data);
         }
 
-      if (ok && !rp_cache_apply (cache, (JsonNode *const *) batch->nodes->pdata, batch->nodes->len,
-                                 NULL, NULL, skip_func, user_data, stats, error))
+      if (ok && !rp_cache_apply_prepared (cache, (RpPrepared *const *) batch->nodes->pdata,
+                                          batch->nodes->len, NULL, NULL, skip_func, user_data,
+                                          stats, error))
         ok = FALSE;
 
       docs += batch->nodes->len + batch->failures->len;

@@ -1,0 +1,306 @@
+/* rp-prepare.c: what the apply path derives from a document, worked out
+ * before the writer's turn
+ *
+ * The cache has one writer, so everything that needs no database runs
+ * where the document was parsed: validation, the canonical body, the
+ * timeline's title and the folded search keys.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "rp-cache"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "rp-doc.h"
+#include "rp-prepare.h"
+#include "rp-text.h"
+
+static char *
+make_title (JsonObject *doc,
+            RpDocType   type)
+{
+  const char *text = NULL;
+
+  switch (type)
+    {
+    case RP_DOC_ORDER:
+      {
+        JsonNode *node = json_object_get_member (doc, "items");
+        GString *names = g_string_new (NULL);
+
+        if (node && JSON_NODE_HOLDS_ARRAY (node))
+          {
+            JsonArray *items = json_node_get_array (node);
+            for (guint i = 0; i < json_array_get_length (items) && names->len < 120; i++)
+              {
+                JsonObject *item = json_array_get_object_element (items, i);
+                const char *name = rp_json_string (item, "name");
+                if (name)
+                  {
+                    if (names->len)
+                      g_string_append (names, ", ");
+                    g_string_append (names, name);
+                  }
+              }
+          }
+        return g_string_free (names, FALSE);
+      }
+    case RP_DOC_TICKET: text = rp_json_string (doc, "subject"); break;
+    case RP_DOC_TICKET_EVENT:
+      text = rp_json_string (doc, "handoff");
+      if (text == NULL || *text == '\0')
+        text = rp_json_string (doc, "comment");
+      break;
+    case RP_DOC_INTERACTION: text = rp_json_string (doc, "summary"); break;
+    case RP_DOC_CONSENT: text = rp_json_string (doc, "state"); break;
+    case RP_DOC_NOTE: text = rp_json_string (doc, "body"); break;
+    case RP_DOC_SURVEY: text = rp_json_string (doc, "comment"); break;
+    case RP_DOC_MERGE: text = rp_json_string (doc, "reason"); break;
+    case RP_DOC_UNKNOWN:
+    case RP_DOC_CUSTOMER:
+    case RP_DOC_AGENT:
+    case RP_DOC_QUEUE:
+    case RP_DOC_ERASURE:
+    case RP_N_DOC_TYPES:
+    default:
+      break;
+    }
+
+  if (text == NULL)
+    return NULL;
+
+  /* First words only: the body stays in the body */
+  if (g_utf8_strlen (text, 200) >= 160)
+    {
+      g_autofree char *cut = g_utf8_substring (text, 0, 160);
+      return g_strconcat (cut, "…", NULL);
+    }
+  return g_strdup (text);
+}
+
+static const char *
+channel_of (JsonObject *doc,
+            RpDocType   type)
+{
+  switch (type)
+    {
+    case RP_DOC_CONSENT: return rp_json_string (doc, "source");
+    case RP_DOC_ORDER:
+    case RP_DOC_TICKET:
+    case RP_DOC_INTERACTION: return rp_json_string (doc, "channel");
+    default: return NULL;
+    }
+}
+
+/* Search keys */
+
+static void
+add_key (RpPrepared *p,
+         const char *text,
+         int         kind,
+         const char *label,
+         gboolean    sub)
+{
+  RpPreparedKey key;
+
+  if (text == NULL)
+    return;
+
+  key = (RpPreparedKey) { rp_text_fold (text), label, kind, sub };
+  if (*key.key == '\0')
+    {
+      g_free (key.key);
+      return;
+    }
+
+  /* A handful per document: a scan beats a hash table */
+  for (guint i = 0; i < p->keys->len; i++)
+    if (strcmp (g_array_index (p->keys, RpPreparedKey, i).key, key.key) == 0)
+      {
+        g_free (key.key);
+        return;
+      }
+
+  g_array_append_val (p->keys, key);
+}
+
+static void
+add_name_keys (RpPrepared *p,
+               const char *member,
+               int         kind)
+{
+  JsonNode *node = json_object_get_member (p->doc, member);
+  JsonObject *name;
+  const char *family, *given;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  name = json_node_get_object (node);
+  family = rp_json_string (name, "family");
+  given = rp_json_string (name, "given");
+
+  if (family)
+    add_key (p, family, kind, NULL, TRUE);
+  if (given)
+    add_key (p, given, kind, NULL, TRUE);
+  if (family && given)
+    {
+      g_autofree char *fg = g_strconcat (family, given, NULL);
+      g_autofree char *gf = g_strconcat (given, family, NULL);
+
+      add_key (p, fg, kind, NULL, TRUE);
+      add_key (p, gf, kind, NULL, TRUE);
+    }
+}
+
+static void
+add_customer_keys (RpPrepared *p)
+{
+  JsonNode *node;
+
+  add_name_keys (p, "name", RP_MATCH_NAME);
+  add_name_keys (p, "kana", RP_MATCH_KANA);
+
+  node = json_object_get_member (p->doc, "emails");
+  if (node && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *emails = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (emails); i++)
+        {
+          const char *email = json_array_get_string_element (emails, i);
+          add_key (p, email, RP_MATCH_EMAIL, email, TRUE);
+        }
+    }
+
+  /* Phones are found by their whole digits, national number or trunk
+   * form, and by any prefix of them.  Digit trigrams are few and their
+   * lists long: substring matching would cost the trigram index more than
+   * every other kind of key together. */
+  node = json_object_get_member (p->doc, "phones");
+  if (node && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *phones = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (phones); i++)
+        {
+          const char *phone = json_array_get_string_element (phones, i);
+          g_auto(GStrv) keys = rp_text_phone_keys (phone);
+
+          for (guint k = 0; keys[k]; k++)
+            add_key (p, keys[k], RP_MATCH_PHONE, phone, FALSE);
+        }
+    }
+}
+
+static void
+key_clear (RpPreparedKey *key)
+{
+  g_free (key->key);
+}
+
+RpPrepared *
+rp_prepared_new (JsonNode *node)
+{
+  g_autoptr(GError) local_error = NULL;
+  RpPrepared *p = g_new0 (RpPrepared, 1);
+
+  g_return_val_if_fail (node != NULL, p);
+
+  p->node = json_node_ref (node);
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      p->error = g_strdup (_("not a JSON object"));
+      return p;
+    }
+
+  p->doc = json_node_get_object (node);
+  p->id = rp_json_string (p->doc, "_id");
+  if (!rp_doc_validate (p->doc, &p->type, &local_error))
+    {
+      p->error = g_strdup (local_error->message);
+      return p;
+    }
+
+  p->deleted = rp_json_bool (p->doc, "_deleted");
+  if (p->deleted || p->type == RP_DOC_ERASURE)
+    return p;
+
+  /* Revisions mean nothing to a client that never edits; without them a
+   * document pulled back after its own push is the same bytes */
+  json_object_remove_member (p->doc, "_rev");
+  p->body = rp_json_canonical (node, &p->body_len);
+  if (p->body_len > RP_DOC_MAX_BYTES)
+    {
+      p->error = g_strdup (_("larger than the 1 MiB a document may have"));
+      return p;
+    }
+
+  p->type_str = rp_json_string (p->doc, "type");
+  p->customer_id = rp_doc_customer_id (p->doc, p->type);
+  if (p->customer_id != NULL && !g_str_has_prefix (p->customer_id, "customer:"))
+    p->customer_id = NULL;
+  rp_parse_timestamp (rp_json_string (p->doc, "at"), &p->at);
+  p->title = make_title (p->doc, p->type);
+  p->channel = channel_of (p->doc, p->type);
+  if (p->type == RP_DOC_TICKET_EVENT || p->type == RP_DOC_INTERACTION || p->type == RP_DOC_SURVEY)
+    p->ticket = rp_json_string (p->doc, "ticket_id");
+  if (p->type == RP_DOC_CONSENT)
+    p->purpose = rp_json_string (p->doc, "purpose");
+
+  p->keys = g_array_new (FALSE, FALSE, sizeof (RpPreparedKey));
+  g_array_set_clear_func (p->keys, (GDestroyNotify) key_clear);
+  switch (p->type)
+    {
+    case RP_DOC_CUSTOMER:
+      p->name = rp_customer_display_name (p->doc);
+      p->kana = rp_customer_display_kana (p->doc);
+      p->tier = rp_json_string (p->doc, "tier");
+      add_customer_keys (p);
+      break;
+
+    case RP_DOC_ORDER:
+    case RP_DOC_TICKET:
+      {
+        const char *number = rp_json_string (p->doc, "number");
+
+        if (number)
+          add_key (p, number, p->type == RP_DOC_ORDER ? RP_MATCH_ORDER : RP_MATCH_TICKET,
+                   number, TRUE);
+      }
+      break;
+
+    default:
+      break;
+    }
+
+  return p;
+}
+
+const char *
+rp_prepared_get_id (RpPrepared *p)
+{
+  g_return_val_if_fail (p != NULL, NULL);
+
+  return p->id;
+}
+
+void
+rp_prepared_free (RpPrepared *p)
+{
+  if (p == NULL)
+    return;
+
+  g_clear_pointer (&p->keys, g_array_unref);
+  g_free (p->body);
+  g_free (p->title);
+  g_free (p->name);
+  g_free (p->kana);
+  g_free (p->error);
+  g_clear_pointer (&p->node, json_node_unref);
+  g_free (p);
+}
