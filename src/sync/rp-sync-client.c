@@ -70,6 +70,7 @@ typedef struct
 {
   JsonNode  *root;
   GPtrArray *docs;           /* JsonNode, borrowed from root */
+  GPtrArray *prepared;       /* RpPrepared of each of docs */
   JsonNode  *last_row_seq;   /* borrowed from root, NULL if no rows */
   gint64     pending;        /* -1 when the server does not say */
   GPtrArray *customers;      /* customer ids the batch touches */
@@ -82,6 +83,7 @@ static void
 batch_free (Batch *batch)
 {
   g_clear_pointer (&batch->docs, g_ptr_array_unref);
+  g_clear_pointer (&batch->prepared, g_ptr_array_unref);
   g_clear_pointer (&batch->customers, g_ptr_array_unref);
   g_clear_pointer (&batch->root, json_node_unref);
   g_free (batch);
@@ -801,6 +803,11 @@ parse_changes (RpSyncClient  *self,
       }
   }
 
+  /* So is all of the apply path that needs no database */
+  batch->prepared = g_ptr_array_new_full (batch->docs->len, (GDestroyNotify) rp_prepared_free);
+  for (guint i = 0; i < batch->docs->len; i++)
+    g_ptr_array_add (batch->prepared, rp_prepared_new (g_ptr_array_index (batch->docs, i)));
+
   return g_steal_pointer (&batch);
 }
 
@@ -889,8 +896,9 @@ apply_batch (RpSyncClient  *self,
   if (batch->last_row_seq == NULL)
     return TRUE;
 
-  if (!rp_cache_apply (self->cache, (JsonNode *const *) batch->docs->pdata, batch->docs->len,
-                       self->db, batch->last_row_seq, skip_cb, self, &applied, &local_error))
+  if (!rp_cache_apply_prepared (self->cache, (RpPrepared *const *) batch->prepared->pdata,
+                                batch->prepared->len, self->db, batch->last_row_seq,
+                                skip_cb, self, &applied, &local_error))
     {
       g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_CACHE,
                    _("Could not save the synced documents: %s"), local_error->message);
