@@ -1368,7 +1368,7 @@ store_doc (RpCache      *self,
       rowid = old_rowid ? old_rowid : sqlite3_last_insert_rowid (self->wdb);
     }
 
-  if (p->customer_id != NULL)
+  if (p->customer_id != NULL && !g_hash_table_contains (ctx->touched, p->customer_id))
     g_hash_table_add (ctx->touched, g_strdup (p->customer_id));
 
   if (old_rowid)

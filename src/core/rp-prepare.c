@@ -232,7 +232,8 @@ rp_prepared_new (JsonNode *node)
 
   /* Revisions mean nothing to a client that never edits; without them a
    * document pulled back after its own push is the same bytes */
-  json_object_remove_member (p->doc, "_rev");
+  if (json_object_has_member (p->doc, "_rev"))
+    json_object_remove_member (p->doc, "_rev");
   p->body = rp_json_canonical (node, &p->body_len);
   if (p->body_len > RP_DOC_MAX_BYTES)
     {
