@@ -1068,7 +1068,6 @@ typedef struct
   guint         limit;
   GCancellable *cancellable;
   Batch        *batch;
-  Batch        *to_free;     /* the batch applied before, freed off the applying thread */
   GError       *error;
 } Prefetch;
 
@@ -1077,7 +1076,6 @@ prefetch_thread (gpointer user_data)
 {
   Prefetch *prefetch = user_data;
 
-  g_clear_pointer (&prefetch->to_free, batch_free);
   prefetch->batch = fetch_changes (prefetch->self, prefetch->since, prefetch->limit, FALSE,
                                    prefetch->cancellable, &prefetch->error);
   return NULL;
@@ -1400,7 +1398,6 @@ rp_sync_client_pull (RpSyncClient  *self,
           prefetch.self = self;
           prefetch.since = batch->last_row_seq;
           prefetch.limit = self->limit;
-          prefetch.to_free = g_steal_pointer (&applied);
           prefetch.cancellable = g_cancellable_new ();
           if (cancellable != NULL)
             g_signal_connect_object (cancellable, "cancelled",
@@ -1410,6 +1407,10 @@ rp_sync_client_pull (RpSyncClient  *self,
         }
 
       ok = apply_batch (self, batch, stats, &customers, &apply_error);
+
+      /* Freeing a page of documents costs about as much as parsing it:
+       * the applying side has the time to spare while the next one comes */
+      g_clear_pointer (&applied, batch_free);
 
       if (thread != NULL)
         {
