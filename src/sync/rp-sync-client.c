@@ -59,6 +59,9 @@ struct _RpSyncClient
   guint               limit;        /* adapted to the byte bound */
   guint               retry_after;  /* atomic */
   gboolean            too_large;    /* the last answer went over the byte bound */
+  gint                prepare_share; /* atomic: per mille of a page the fetching
+                                      * thread prepares; the applying one does
+                                      * the rest, so neither waits long */
 };
 
 G_DEFINE_FINAL_TYPE (RpSyncClient, rp_sync_client, G_TYPE_OBJECT)
@@ -804,9 +807,15 @@ parse_changes (RpSyncClient  *self,
   }
 
   /* So is all of the apply path that needs no database */
-  batch->prepared = g_ptr_array_new_full (batch->docs->len, (GDestroyNotify) rp_prepared_free);
-  for (guint i = 0; i < batch->docs->len; i++)
-    g_ptr_array_add (batch->prepared, rp_prepared_new (g_ptr_array_index (batch->docs, i)));
+  {
+    guint n = batch->docs->len;
+    guint share = n * (guint) g_atomic_int_get (&self->prepare_share) / 1000;
+
+    batch->prepared = g_ptr_array_new_full (n, (GDestroyNotify) rp_prepared_free);
+    for (guint i = 0; i < n; i++)
+      g_ptr_array_add (batch->prepared,
+                       i < share ? rp_prepared_new (g_ptr_array_index (batch->docs, i)) : NULL);
+  }
 
   return g_steal_pointer (&batch);
 }
@@ -895,6 +904,10 @@ apply_batch (RpSyncClient  *self,
 
   if (batch->last_row_seq == NULL)
     return TRUE;
+
+  for (guint i = 0; i < batch->prepared->len; i++)
+    if (g_ptr_array_index (batch->prepared, i) == NULL)
+      g_ptr_array_index (batch->prepared, i) = rp_prepared_new (g_ptr_array_index (batch->docs, i));
 
   if (!rp_cache_apply_prepared (self->cache, (RpPrepared *const *) batch->prepared->pdata,
                                 batch->prepared->len, self->db, batch->last_row_seq,
@@ -1119,6 +1132,7 @@ rp_sync_client_init (RpSyncClient *self)
   g_mutex_init (&self->mutex);
   self->batch_docs = DEFAULT_BATCH_DOCS;
   self->batch_bytes = DEFAULT_BATCH_BYTES;
+  self->prepare_share = 500;
   self->request_s = DEFAULT_REQUEST_S;
   self->longpoll_s = DEFAULT_LONGPOLL_S;
   self->limit = DEFAULT_BATCH_DOCS;
@@ -1414,9 +1428,17 @@ rp_sync_client_pull (RpSyncClient  *self,
 
       if (thread != NULL)
         {
+          gint64 waited = g_get_monotonic_time ();
+          gint share = g_atomic_int_get (&self->prepare_share);
+
           if (!ok)
             g_cancellable_cancel (prefetch.cancellable);
           g_thread_join (thread);
+
+          /* Waiting here means the fetching thread has too much to do */
+          waited = g_get_monotonic_time () - waited;
+          share += waited > G_TIME_SPAN_MILLISECOND ? -50 : 50;
+          g_atomic_int_set (&self->prepare_share, CLAMP (share, 0, 1000));
           if (cancellable != NULL)
             g_signal_handlers_disconnect_by_data (cancellable, prefetch.cancellable);
           g_clear_object (&prefetch.cancellable);
