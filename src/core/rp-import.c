@@ -33,7 +33,8 @@ typedef struct
 /* One unit of work from the parser thread to the writer */
 typedef struct
 {
-  GPtrArray *nodes;        /* RpPrepared */
+  GPtrArray *nodes;        /* JsonNode */
+  GPtrArray *prepared;     /* RpPrepared of each node, NULL until prepared */
   GPtrArray *failures;     /* "id\037reason" for spans that did not parse */
   gsize      pos;
   gboolean   last;
@@ -42,6 +43,7 @@ typedef struct
 static void
 batch_free (Batch *batch)
 {
+  g_clear_pointer (&batch->prepared, g_ptr_array_unref);
   g_clear_pointer (&batch->nodes, g_ptr_array_unref);
   g_clear_pointer (&batch->failures, g_ptr_array_unref);
   g_free (batch);
@@ -227,6 +229,8 @@ typedef struct
   GAsyncQueue *full;       /* Batch → writer */
   GAsyncQueue *empty;      /* tokens back to the parser, to bound memory */
   gint         cancelled;
+  gint         share;      /* per mille of a batch the parser prepares; the
+                            * writer prepares the rest, so neither waits */
 } Pipeline;
 
 static gpointer
@@ -239,6 +243,7 @@ parse_thread (gpointer data)
     {
       Batch *batch = g_new0 (Batch, 1);
       gsize start, end;
+      guint share;
 
       Batch *done = g_async_queue_pop (p->empty);
 
@@ -252,7 +257,9 @@ parse_thread (gpointer data)
           break;
         }
 
-      batch->nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) rp_prepared_free);
+      batch->nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+      batch->prepared = g_ptr_array_new_with_free_func ((GDestroyNotify) rp_prepared_free);
+      share = RP_IMPORT_BATCH * (guint) g_atomic_int_get (&p->share) / 1000;
       batch->failures = g_ptr_array_new_with_free_func (g_free);
 
       while (batch->nodes->len + batch->failures->len < RP_IMPORT_BATCH)
@@ -265,11 +272,11 @@ parse_thread (gpointer data)
               break;
             }
 
-          /* Everything the writer need not do happens here */
           if ((node = rp_json_parse (p->scanner.data + start, end - start, NULL)))
             {
-              g_ptr_array_add (batch->nodes, rp_prepared_new (node));
-              json_node_unref (node);
+              g_ptr_array_add (batch->prepared,
+                               batch->nodes->len < share ? rp_prepared_new (node) : NULL);
+              g_ptr_array_add (batch->nodes, node);
             }
           else
             {
@@ -324,6 +331,7 @@ rp_import_file (RpCache           *cache,
   scanner_init (&p.scanner, g_mapped_file_get_contents (mapped) ? g_mapped_file_get_contents (mapped) : "",
                 g_mapped_file_get_length (mapped));
   p.full = g_async_queue_new ();
+  p.share = 1000;
   p.empty = g_async_queue_new ();
   /* Two batches in flight: one parsing while the other is written */
   g_async_queue_push (p.empty, GINT_TO_POINTER (1));
@@ -333,8 +341,15 @@ rp_import_file (RpCache           *cache,
 
   for (;;)
     {
+      gint64 waited = g_get_monotonic_time ();
       Batch *batch = g_async_queue_pop (p.full);
       gboolean last = batch->last;
+      gint share = g_atomic_int_get (&p.share);
+
+      /* Waiting here means the parser has too much to do */
+      waited = g_get_monotonic_time () - waited;
+      share += waited > G_TIME_SPAN_MILLISECOND ? -50 : 50;
+      g_atomic_int_set (&p.share, CLAMP (share, 0, 1000));
 
       for (guint i = 0; i < batch->failures->len; i++)
         {
@@ -344,8 +359,12 @@ rp_import_file (RpCache           *cache,
             skip_func (parts[0], parts[1], user_data);
         }
 
-      if (ok && !rp_cache_apply_prepared (cache, (RpPrepared *const *) batch->nodes->pdata,
-                                          batch->nodes->len, NULL, NULL, skip_func, user_data,
+      for (guint i = 0; ok && i < batch->prepared->len; i++)
+        if (g_ptr_array_index (batch->prepared, i) == NULL)
+          g_ptr_array_index (batch->prepared, i) = rp_prepared_new (g_ptr_array_index (batch->nodes, i));
+
+      if (ok && !rp_cache_apply_prepared (cache, (RpPrepared *const *) batch->prepared->pdata,
+                                          batch->prepared->len, NULL, NULL, skip_func, user_data,
                                           stats, error))
         ok = FALSE;
 
