@@ -250,6 +250,34 @@ make_placeholder (RpCustomerView *self,
                                self->row_height[rp_timeline_item_is_header (item)]);
 }
 
+/* Whether a row waiting for its real widget is within a screen of what the
+ * list shows.  GTK 4.8's GtkListView neither allocates nor shows the rows
+ * it keeps out of view, so their bounds say nothing: where a row is comes
+ * from its position and the scroll offset, in rows of the list's average
+ * height (the one GtkListView estimates its length with). */
+static gboolean
+near_view (RpCustomerView *self,
+           GtkListItem    *list_item,
+           int             height)
+{
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+  GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (self->timeline_scroller);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  double row_height, first, screen, position;
+
+  if (gtk_widget_get_child_visible (gtk_widget_get_parent (child)))
+    return TRUE;
+  if (n == 0 || gtk_adjustment_get_upper (vadj) <= 0)
+    return TRUE;
+
+  row_height = MAX (1.0, gtk_adjustment_get_upper (vadj) / n);
+  first = gtk_adjustment_get_value (vadj) / row_height;
+  screen = MAX (height, gtk_adjustment_get_page_size (vadj)) / row_height;
+  position = gtk_list_item_get_position (list_item);
+
+  return position + 1 >= first - screen && position <= first + 2 * screen;
+}
+
 static gboolean
 build_deferred_cb (GtkWidget     *widget,
                    GdkFrameClock *clock,
@@ -268,7 +296,6 @@ build_deferred_cb (GtkWidget     *widget,
     {
       GtkListItem *list_item = g_ptr_array_index (self->deferred, i);
       GtkWidget *child = gtk_list_item_get_child (list_item);
-      graphene_rect_t bounds;
 
       /* Unbound, or already rebound to a real row, since */
       if (gtk_list_item_get_item (list_item) == NULL || child == NULL || RP_IS_TIMELINE_ROW (child))
@@ -277,9 +304,7 @@ build_deferred_cb (GtkWidget     *widget,
           continue;
         }
 
-      /* The list view's rows are placed relative to what it shows */
-      if (!gtk_widget_compute_bounds (child, widget, &bounds) ||
-          bounds.origin.y + bounds.size.height < -height || bounds.origin.y > 2 * height)
+      if (!near_view (self, list_item, height))
         {
           i++;
           continue;

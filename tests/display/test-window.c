@@ -855,6 +855,30 @@ test_rapid_keystrokes (void)
   window_destroy (window);
 }
 
+/* Rows with their real widget among those the list keeps; whether every
+ * row it shows has one (the others may still be placeholders) */
+static guint
+count_real_rows (GtkListView *list,
+                 gboolean    *shown_are_real)
+{
+  guint n = 0;
+
+  *shown_are_real = TRUE;
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (list)); item;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (item);
+      gboolean real = child != NULL && RP_IS_TIMELINE_ROW (child);
+
+      if (child == NULL)
+        continue;
+      n += real;
+      if (gtk_widget_get_child_visible (item) && gtk_widget_get_mapped (child) && !real)
+        *shown_are_real = FALSE;
+    }
+  return n;
+}
+
 static void
 test_long_timeline (void)
 {
@@ -863,7 +887,8 @@ test_long_timeline (void)
   GtkListView *list = rp_customer_view_get_list_view (view);
   GtkAdjustment *adj;
   GListModel *model;
-  guint n;
+  guint n, real;
+  gboolean shown_are_real;
   g_autoptr(RpTimelineItem) last = NULL;
 
   search_and_wait (window, "longhistory");
@@ -876,12 +901,26 @@ test_long_timeline (void)
   g_assert_cmpuint (n, >, N_LONG);  /* day headers */
   screenshot (GTK_WIDGET (window), "customer-long.png");
 
+  /* GtkListView keeps about 200 rows; only those near the view are built */
+  for (int i = 0; i < 5; i++)
+    wait_for_paint (GTK_WIDGET (window));
+  real = count_real_rows (list, &shown_are_real);
+  g_assert_cmpuint (real, >, 0);
+  g_assert_cmpuint (real, <, 100);
+  g_assert_true (shown_are_real);
+
   /* Scroll to the far end and back: rows are made on demand */
   adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
   wait_for_paint (GTK_WIDGET (window));
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) / 2);
   wait_for_paint (GTK_WIDGET (window));
+  /* A step down from there: rows the list had kept come into view */
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj));
+  for (int i = 0; i < 5; i++)
+    wait_for_paint (GTK_WIDGET (window));
+  count_real_rows (list, &shown_are_real);
+  g_assert_true (shown_are_real);
   gtk_adjustment_set_value (adj, 0);
   wait_for_paint (GTK_WIDGET (window));
 
