@@ -19,6 +19,7 @@
 #include "rp-timeline-item.h"
 #include "rp-timeline-model.h"
 #include "rp-timeline-row.h"
+#include "rp-tooltip.h"
 #include "rp-window.h"
 
 #define YAMADA   "customer:11111111-1111-4111-8111-111111111111"
@@ -193,10 +194,14 @@ static void
 collect_tooltips (GtkWidget *widget,
                   GString   *out)
 {
-  const char *tip = gtk_widget_get_tooltip_text (widget);
+  const char *tip = rp_tooltip_get_text (widget);
 
+  if (tip == NULL)
+    tip = gtk_widget_get_tooltip_text (widget);
   if (tip)
     {
+      /* Written when the pointer asks: the widget must say it has one */
+      g_assert_true (gtk_widget_get_has_tooltip (widget));
       g_string_append (out, tip);
       g_string_append_c (out, '\n');
     }
