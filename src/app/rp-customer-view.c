@@ -118,6 +118,22 @@ update_timeline_state (RpCustomerView *self)
 
 static void start_show (RpCustomerView *self);
 
+/* Real rows to build in the frame that shows a customer: those the list
+ * has room for, and a few more; past them, placeholders (see
+ * build_deferred_cb).  At most ROWS_AT_ONCE, the number before the list
+ * has a size or a row has been measured. */
+static guint
+rows_at_once (RpCustomerView *self)
+{
+  int height = gtk_widget_get_height (GTK_WIDGET (self->timeline_view));
+  int row_height = self->row_height[0] > 0 && self->row_height[1] > 0
+                   ? MIN (self->row_height[0], self->row_height[1]) : 0;
+
+  if (height <= 0 || row_height <= 0)
+    return ROWS_AT_ONCE;
+  return MIN (ROWS_AT_ONCE, (guint) (height / row_height) + 4);
+}
+
 static void
 timeline_loaded_cb (GObject      *object,
                     GAsyncResult *result,
@@ -138,7 +154,7 @@ timeline_loaded_cb (GObject      *object,
     start_show (self);
 
   /* Superseded by a newer filter: that load will fill the model */
-  self->row_budget = ROWS_AT_ONCE;
+  self->row_budget = rows_at_once (self);
   if (!rp_timeline_model_load_finish (RP_TIMELINE_MODEL (object), result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("Cannot load the timeline: %s", error->message);
