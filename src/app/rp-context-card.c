@@ -227,7 +227,7 @@ fill_consent (RpContextCard *self,
 
       css = g_strconcat ("consent-", state, NULL);
       chip = chip_new (icon, text, css);
-      rp_set_tooltip_text (chip, tooltip);
+      rp_tooltip_set_text (chip, tooltip);
       gtk_accessible_update_property (GTK_ACCESSIBLE (chip),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, text,
                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip,
@@ -306,7 +306,7 @@ ticket_row_new (JsonObject *ticket,
   label = gtk_label_new (title);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  rp_set_tooltip_text (label, title);
+  rp_tooltip_set_text (label, title);
   gtk_box_append (GTK_BOX (vbox), label);
 
   label = gtk_label_new (subtitle);
@@ -326,7 +326,7 @@ ticket_row_new (JsonObject *ticket,
         {
           g_autofree char *when = rp_format_date_time (due);
           due_text = g_strdup_printf (_("Resolution due %s"), when);
-          rp_set_tooltip_text (chip, due_text);
+          rp_tooltip_set_text (chip, due_text);
         }
       gtk_box_append (GTK_BOX (box), chip);
     }
@@ -383,7 +383,7 @@ fill_last_contact (RpContextCard *self,
   if (lc == NULL)
     {
       gtk_label_set_text (self->last_contact_label, _("No contact yet"));
-      rp_set_tooltip_text (GTK_WIDGET (self->last_contact_label), NULL);
+      rp_tooltip_set_text (GTK_WIDGET (self->last_contact_label), NULL);
       return;
     }
 
@@ -400,7 +400,7 @@ fill_last_contact (RpContextCard *self,
   if (dt)
     {
       g_autofree char *abs = rp_format_date_time (dt);
-      rp_set_tooltip_text (GTK_WIDGET (self->last_contact_label), abs);
+      rp_tooltip_set_text (GTK_WIDGET (self->last_contact_label), abs);
     }
 }
 
@@ -555,7 +555,7 @@ fill_flags (RpContextCard *self,
         continue;
 
       chip = chip_new ("dialog-warning-symbolic", flag_label (flag), "risk-flag");
-      rp_set_tooltip_text (chip, reason);
+      rp_tooltip_set_text (chip, reason);
       if (reason)
         {
           g_autofree char *text = g_strdup_printf ("%s: %s", flag_label (flag), reason);

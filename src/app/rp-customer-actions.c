@@ -121,7 +121,7 @@ update_offer (RpCustomerActions *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), action, self->reasons[index] == NULL);
   adw_action_row_set_subtitle (row, self->reasons[index] ? self->reasons[index]
                                                         : _("Consent granted"));
-  rp_set_tooltip_text (GTK_WIDGET (row), self->reasons[index]);
+  rp_tooltip_set_text (GTK_WIDGET (row), self->reasons[index]);
 }
 
 static void

@@ -118,6 +118,22 @@ update_timeline_state (RpCustomerView *self)
 
 static void start_show (RpCustomerView *self);
 
+/* Real rows to build in the frame that shows a customer: those the list
+ * has room for, and a few more; past them, placeholders (see
+ * build_deferred_cb).  At most ROWS_AT_ONCE, the number before the list
+ * has a size or a row has been measured. */
+static guint
+rows_at_once (RpCustomerView *self)
+{
+  int height = gtk_widget_get_height (GTK_WIDGET (self->timeline_view));
+  int row_height = self->row_height[0] > 0 && self->row_height[1] > 0
+                   ? MIN (self->row_height[0], self->row_height[1]) : 0;
+
+  if (height <= 0 || row_height <= 0)
+    return ROWS_AT_ONCE;
+  return MIN (ROWS_AT_ONCE, (guint) (height / row_height) + 4);
+}
+
 static void
 timeline_loaded_cb (GObject      *object,
                     GAsyncResult *result,
@@ -138,7 +154,7 @@ timeline_loaded_cb (GObject      *object,
     start_show (self);
 
   /* Superseded by a newer filter: that load will fill the model */
-  self->row_budget = ROWS_AT_ONCE;
+  self->row_budget = rows_at_once (self);
   if (!rp_timeline_model_load_finish (RP_TIMELINE_MODEL (object), result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("Cannot load the timeline: %s", error->message);
@@ -250,6 +266,34 @@ make_placeholder (RpCustomerView *self,
                                self->row_height[rp_timeline_item_is_header (item)]);
 }
 
+/* Whether a row waiting for its real widget is within a screen of what the
+ * list shows.  GTK 4.8's GtkListView neither allocates nor shows the rows
+ * it keeps out of view, so their bounds say nothing: where a row is comes
+ * from its position and the scroll offset, in rows of the list's average
+ * height (the one GtkListView estimates its length with). */
+static gboolean
+near_view (RpCustomerView *self,
+           GtkListItem    *list_item,
+           int             height)
+{
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+  GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (self->timeline_scroller);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  double row_height, first, screen, position;
+
+  if (gtk_widget_get_child_visible (gtk_widget_get_parent (child)))
+    return TRUE;
+  if (n == 0 || gtk_adjustment_get_upper (vadj) <= 0)
+    return TRUE;
+
+  row_height = MAX (1.0, gtk_adjustment_get_upper (vadj) / n);
+  first = gtk_adjustment_get_value (vadj) / row_height;
+  screen = MAX (height, gtk_adjustment_get_page_size (vadj)) / row_height;
+  position = gtk_list_item_get_position (list_item);
+
+  return position + 1 >= first - screen && position <= first + 2 * screen;
+}
+
 static gboolean
 build_deferred_cb (GtkWidget     *widget,
                    GdkFrameClock *clock,
@@ -268,7 +312,6 @@ build_deferred_cb (GtkWidget     *widget,
     {
       GtkListItem *list_item = g_ptr_array_index (self->deferred, i);
       GtkWidget *child = gtk_list_item_get_child (list_item);
-      graphene_rect_t bounds;
 
       /* Unbound, or already rebound to a real row, since */
       if (gtk_list_item_get_item (list_item) == NULL || child == NULL || RP_IS_TIMELINE_ROW (child))
@@ -277,9 +320,7 @@ build_deferred_cb (GtkWidget     *widget,
           continue;
         }
 
-      /* The list view's rows are placed relative to what it shows */
-      if (!gtk_widget_compute_bounds (child, widget, &bounds) ||
-          bounds.origin.y + bounds.size.height < -height || bounds.origin.y > 2 * height)
+      if (!near_view (self, list_item, height))
         {
           i++;
           continue;

@@ -11,7 +11,6 @@
 
 #include "rp-format.h"
 #include "rp-search-row.h"
-#include "rp-tooltip.h"
 
 struct _RpSearchRow
 {
@@ -19,6 +18,7 @@ struct _RpSearchRow
 
   char          *customer_id;
   char          *name;
+  RpMatchKind    match_kind;
 
   GtkLabel      *kana_label;
   GtkImage      *match_icon;
@@ -28,6 +28,46 @@ struct _RpSearchRow
 };
 
 G_DEFINE_FINAL_TYPE (RpSearchRow, rp_search_row, GTK_TYPE_LIST_BOX_ROW)
+
+static const char *
+match_description (RpMatchKind kind)
+{
+  switch (kind)
+    {
+    case RP_MATCH_EMAIL:
+      return _("Matched e-mail");
+    case RP_MATCH_PHONE:
+      return _("Matched phone");
+    case RP_MATCH_ORDER:
+      return _("Matched order");
+    case RP_MATCH_TICKET:
+      return _("Matched ticket");
+    case RP_MATCH_NAME:
+    case RP_MATCH_KANA:
+    default:
+      return NULL;
+    }
+}
+
+/* Written when asked for, not on every keystroke's refill:
+ * gtk_widget_set_tooltip_text() asks the display where the pointer is */
+static gboolean
+query_tooltip_cb (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  gpointer    user_data)
+{
+  RpSearchRow *self = RP_SEARCH_ROW (gtk_widget_get_ancestor (widget, RP_TYPE_SEARCH_ROW));
+  const char *text = match_description (self->match_kind);
+
+  if (text == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
 
 static void
 rp_search_row_finalize (GObject *object)
@@ -63,6 +103,8 @@ rp_search_row_class_init (RpSearchRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RpSearchRow, match_label);
   gtk_widget_class_bind_template_child (widget_class, RpSearchRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, RpSearchRow, tier_label);
+
+  gtk_widget_class_bind_template_callback (widget_class, query_tooltip_cb);
 }
 
 static void
@@ -84,26 +126,6 @@ match_icon_name (RpMatchKind kind)
       return "package-x-generic-symbolic";
     case RP_MATCH_TICKET:
       return "task-due-symbolic";
-    case RP_MATCH_NAME:
-    case RP_MATCH_KANA:
-    default:
-      return NULL;
-    }
-}
-
-static const char *
-match_description (RpMatchKind kind)
-{
-  switch (kind)
-    {
-    case RP_MATCH_EMAIL:
-      return _("Matched e-mail");
-    case RP_MATCH_PHONE:
-      return _("Matched phone");
-    case RP_MATCH_ORDER:
-      return _("Matched order");
-    case RP_MATCH_TICKET:
-      return _("Matched ticket");
     case RP_MATCH_NAME:
     case RP_MATCH_KANA:
     default:
@@ -170,7 +192,7 @@ rp_search_row_set_hit (RpSearchRow       *self,
   gtk_widget_set_visible (GTK_WIDGET (self->match_label), matched != NULL);
   gtk_image_set_from_icon_name (self->match_icon, icon_name);
   gtk_widget_set_visible (GTK_WIDGET (self->match_icon), icon_name != NULL);
-  rp_set_tooltip_text (GTK_WIDGET (self->match_icon), match_description (hit->match_kind));
+  self->match_kind = hit->match_kind;
 
   a11y = g_strjoin (", ", hit->name ? hit->name : "", hit->kana ? hit->kana : "",
                     tier ? tier : "", matched ? matched : "", NULL);

@@ -19,6 +19,7 @@
 #include "rp-timeline-item.h"
 #include "rp-timeline-model.h"
 #include "rp-timeline-row.h"
+#include "rp-tooltip.h"
 #include "rp-window.h"
 
 #define YAMADA   "customer:11111111-1111-4111-8111-111111111111"
@@ -193,10 +194,14 @@ static void
 collect_tooltips (GtkWidget *widget,
                   GString   *out)
 {
-  const char *tip = gtk_widget_get_tooltip_text (widget);
+  const char *tip = rp_tooltip_get_text (widget);
 
+  if (tip == NULL)
+    tip = gtk_widget_get_tooltip_text (widget);
   if (tip)
     {
+      /* Written when the pointer asks: the widget must say it has one */
+      g_assert_true (gtk_widget_get_has_tooltip (widget));
       g_string_append (out, tip);
       g_string_append_c (out, '\n');
     }
@@ -855,6 +860,30 @@ test_rapid_keystrokes (void)
   window_destroy (window);
 }
 
+/* Rows with their real widget among those the list keeps; whether every
+ * row it shows has one (the others may still be placeholders) */
+static guint
+count_real_rows (GtkListView *list,
+                 gboolean    *shown_are_real)
+{
+  guint n = 0;
+
+  *shown_are_real = TRUE;
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (list)); item;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (item);
+      gboolean real = child != NULL && RP_IS_TIMELINE_ROW (child);
+
+      if (child == NULL)
+        continue;
+      n += real;
+      if (gtk_widget_get_child_visible (item) && gtk_widget_get_mapped (child) && !real)
+        *shown_are_real = FALSE;
+    }
+  return n;
+}
+
 static void
 test_long_timeline (void)
 {
@@ -863,12 +892,23 @@ test_long_timeline (void)
   GtkListView *list = rp_customer_view_get_list_view (view);
   GtkAdjustment *adj;
   GListModel *model;
-  guint n;
+  guint n, real;
+  gboolean shown_are_real;
   g_autoptr(RpTimelineItem) last = NULL;
+
+  /* After another customer, so the rows built at once are sized to the list */
+  rp_window_open_customer (window, YAMADA);
+  wait_loaded (window);
+  wait_for_paint (GTK_WIDGET (window));
 
   search_and_wait (window, "longhistory");
   g_signal_emit_by_name (rp_window_get_search_entry (window), "activate");
   wait_loaded (window);
+
+  /* The first frame shows real rows, not placeholders */
+  wait_for_paint (GTK_WIDGET (window));
+  count_real_rows (list, &shown_are_real);
+  g_assert_true (shown_are_real);
 
   model = G_LIST_MODEL (rp_customer_view_get_model (view));
   g_assert_cmpuint (rp_timeline_model_get_n_events (rp_customer_view_get_model (view)), ==, N_LONG);
@@ -876,12 +916,26 @@ test_long_timeline (void)
   g_assert_cmpuint (n, >, N_LONG);  /* day headers */
   screenshot (GTK_WIDGET (window), "customer-long.png");
 
+  /* GtkListView keeps about 200 rows; only those near the view are built */
+  for (int i = 0; i < 5; i++)
+    wait_for_paint (GTK_WIDGET (window));
+  real = count_real_rows (list, &shown_are_real);
+  g_assert_cmpuint (real, >, 0);
+  g_assert_cmpuint (real, <, 100);
+  g_assert_true (shown_are_real);
+
   /* Scroll to the far end and back: rows are made on demand */
   adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
   wait_for_paint (GTK_WIDGET (window));
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) / 2);
   wait_for_paint (GTK_WIDGET (window));
+  /* A step down from there: rows the list had kept come into view */
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj));
+  for (int i = 0; i < 5; i++)
+    wait_for_paint (GTK_WIDGET (window));
+  count_real_rows (list, &shown_are_real);
+  g_assert_true (shown_are_real);
   gtk_adjustment_set_value (adj, 0);
   wait_for_paint (GTK_WIDGET (window));
 
