@@ -8,7 +8,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <sqlite3.h>
 
 #include "rp-application.h"
 #include "rp-preferences-window.h"
@@ -33,22 +32,15 @@ struct _RpApplication
 
 G_DEFINE_FINAL_TYPE (RpApplication, rp_application, ADW_TYPE_APPLICATION)
 
-/* What SQLite may keep in this process while the agent works.  Each
- * reader connection of the cache may cache 32 MB of pages and the writer
- * 128 MB: right for bulk loads, but searching as the agent types fills
- * the readers' caches with index pages the kernel's page cache holds
- * anyway.  Past this soft limit SQLite reuses its pages instead of
- * allocating more.  A sync writes in bulk, and is not held to it. */
-#define SQLITE_HEAP_LIMIT (8 * 1024 * 1024)
-
+/* A sync fills the writer's page cache, which is right for writing in
+ * bulk; once it is over, the agent's window has no use for those pages */
 static void
 sync_state_cb (RpSyncManager *manager,
                GParamSpec    *pspec,
                RpApplication *self)
 {
-  gboolean syncing = rp_sync_manager_get_state (manager) == RP_SYNC_STATE_SYNCING;
-
-  sqlite3_soft_heap_limit64 (syncing ? 0 : SQLITE_HEAP_LIMIT);
+  if (self->cache != NULL && rp_sync_manager_get_state (manager) != RP_SYNC_STATE_SYNCING)
+    rp_cache_release_memory (self->cache);
 }
 
 static void
@@ -302,8 +294,6 @@ rp_application_startup (GApplication *app)
   RpApplication *self = RP_APPLICATION (app);
 
   G_APPLICATION_CLASS (rp_application_parent_class)->startup (app);
-
-  sqlite3_soft_heap_limit64 (SQLITE_HEAP_LIMIT);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);

@@ -394,8 +394,11 @@ open_connection (const char  *path,
       return NULL;
     }
 
+  /* Readers answer the window's queries: their pages are in the kernel's
+   * page cache anyway, and a large cache of their own is memory the agent's
+   * desktop keeps for nothing */
   if (reader)
-    exec_sql (db, "PRAGMA query_only = ON;", NULL);
+    exec_sql (db, "PRAGMA query_only = ON; PRAGMA cache_size = -2048;", NULL);
   else
     /* Fewer, larger checkpoints: a page written by many batches is copied
      * back once; the WAL stays bounded at about 64 MB */
@@ -1779,6 +1782,25 @@ rp_cache_get_checkpoint (RpCache     *self,
   sqlite3_finalize (stmt);
   rp_cache_reader_unlock (self);
   return seq;
+}
+
+void
+rp_cache_release_memory (RpCache *self)
+{
+  g_return_if_fail (RP_IS_CACHE (self));
+
+  g_mutex_lock (&self->write_lock);
+  sqlite3_db_release_memory (self->wdb);
+  g_mutex_unlock (&self->write_lock);
+
+  /* A reader in use keeps its pages until next time */
+  for (guint i = 0; i < RP_CACHE_READERS; i++)
+    if (g_mutex_trylock (&self->readers[i].lock))
+      {
+        if (self->readers[i].db != NULL)
+          sqlite3_db_release_memory (self->readers[i].db);
+        g_mutex_unlock (&self->readers[i].lock);
+      }
 }
 
 gboolean

@@ -135,6 +135,9 @@ gboolean     rp_cache_apply_prepared   (RpCache             *self,
                                         RpApplyStats        *stats,
                                         GError             **error);
 
+/* Gives back the page caches' memory once a burst of writing is over */
+void         rp_cache_release_memory   (RpCache             *self);
+
 /* A first load into an empty cache: most indexes and the search index are
  * built once at rp_cache_end_bulk() instead of row by row.  Does nothing
  * on a cache that holds documents.  Queries in between are slow; a load
