@@ -35,6 +35,8 @@ struct _RpSyncClient
   char               *db;
   char               *db_path;      /* the escaped database name */
   char               *replication_id;
+  char               *checkpoint_key; /* server and database: a checkpoint
+                                       * of one server means nothing to another */
 
   char               *user;
   char               *password;
@@ -910,7 +912,7 @@ apply_batch (RpSyncClient  *self,
       g_ptr_array_index (batch->prepared, i) = rp_prepared_new (g_ptr_array_index (batch->docs, i));
 
   if (!rp_cache_apply_prepared (self->cache, (RpPrepared *const *) batch->prepared->pdata,
-                                batch->prepared->len, self->db, batch->last_row_seq,
+                                batch->prepared->len, self->checkpoint_key, batch->last_row_seq,
                                 skip_cb, self, &applied, &local_error))
     {
       g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_CACHE,
@@ -945,7 +947,7 @@ load_checkpoint (RpSyncClient  *self,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *text = NULL;
 
-  text = rp_cache_get_checkpoint (self->cache, self->db, NULL, &local_error);
+  text = rp_cache_get_checkpoint (self->cache, self->checkpoint_key, NULL, &local_error);
   if (local_error != NULL)
     {
       g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_CACHE,
@@ -1111,6 +1113,7 @@ client_finalize (GObject *object)
   g_free (self->db);
   g_free (self->db_path);
   g_free (self->replication_id);
+  g_free (self->checkpoint_key);
   g_free (self->user);
   g_free (self->local_rev);
   g_mutex_clear (&self->mutex);
@@ -1214,6 +1217,7 @@ rp_sync_client_new (RpCache     *cache,
   key = g_strdup_printf ("%s\n%s\n%s", rp_cache_get_path (cache), self->base, db);
   hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
   self->replication_id = g_strdup_printf ("rapport-%.32s", hash);
+  self->checkpoint_key = g_strdup_printf ("%s/%s", self->base, db);
 
   self->session = soup_session_new_with_options ("user-agent", "Rapport/" PACKAGE_VERSION,
                                                  "timeout", DEFAULT_REQUEST_S,
@@ -1241,6 +1245,14 @@ rp_sync_client_get_server (RpSyncClient *self)
 {
   g_return_val_if_fail (RP_IS_SYNC_CLIENT (self), NULL);
   return self->base;
+}
+
+const char *
+rp_sync_client_get_checkpoint_key (RpSyncClient *self)
+{
+  g_return_val_if_fail (RP_IS_SYNC_CLIENT (self), NULL);
+
+  return self->checkpoint_key;
 }
 
 const char *

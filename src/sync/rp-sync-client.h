@@ -71,6 +71,9 @@ RpSyncClient *rp_sync_client_new                 (RpCache            *cache,
 const char   *rp_sync_client_get_db              (RpSyncClient       *self);
 const char   *rp_sync_client_get_server          (RpSyncClient       *self);
 const char   *rp_sync_client_get_replication_id  (RpSyncClient       *self);
+/* What the cache keeps this pull's checkpoint under: the server's address
+ * and the database, so pointing a profile at another server starts over */
+const char   *rp_sync_client_get_checkpoint_key  (RpSyncClient       *self);
 void          rp_sync_client_set_credentials     (RpSyncClient       *self,
                                                   const char         *user,
                                                   const char         *password);

@@ -408,7 +408,9 @@ static char *
 checkpoint (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
-  char *seq = rp_cache_get_checkpoint (fixture->cache, "db", NULL, &error);
+  g_autoptr(RpSyncClient) client = rp_sync_client_new (fixture->cache, fixture->url, "db", &error);
+  char *seq = rp_cache_get_checkpoint (fixture->cache, rp_sync_client_get_checkpoint_key (client),
+                                       NULL, &error);
 
   g_assert_no_error (error);
   return seq;

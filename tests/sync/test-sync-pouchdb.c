@@ -132,7 +132,9 @@ checkpoint (Fixture    *fixture,
             const char *db)
 {
   g_autoptr(GError) error = NULL;
-  char *seq = rp_cache_get_checkpoint (fixture->cache, db, NULL, &error);
+  g_autoptr(RpSyncClient) client = rp_sync_client_new (fixture->cache, fixture->peer->url, db, &error);
+  char *seq = rp_cache_get_checkpoint (fixture->cache, rp_sync_client_get_checkpoint_key (client),
+                                       NULL, &error);
 
   g_assert_no_error (error);
   return seq;
@@ -232,6 +234,25 @@ test_initial_pull (Fixture       *fixture,
 
   id = rp_test_customer_id (0);
   g_assert_true (rp_cache_has_customer (fixture->cache, id, &error));
+
+  /* The same database under another address may be another server: its
+   * pull starts from the beginning instead of resuming from this one's
+   * sequence, and finds everything already there */
+  {
+    g_autoptr(GString) other = g_string_new (fixture->peer->url);
+    g_autoptr(RpSyncClient) elsewhere = NULL;
+
+    g_assert_cmpint (g_string_replace (other, "127.0.0.1", "localhost", 1), ==, 1);
+    elsewhere = rp_sync_client_new (fixture->cache, other->str, "branch", &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (rp_sync_client_get_checkpoint_key (elsewhere), !=,
+                     rp_sync_client_get_checkpoint_key (client));
+    memset (&stats, 0, sizeof stats);
+    g_assert_true (pull (elsewhere, &stats, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (stats.received, ==, 150 * 7);
+    g_assert_cmpuint (stats.applied.inserted + stats.applied.updated, ==, 0);
+  }
 }
 
 static void
