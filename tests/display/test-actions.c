@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "display-util.h"
 #include "rp-action-dialog.h"
 #include "rp-application.h"
 #include "rp-cache.h"
@@ -27,80 +28,15 @@
 
 static char *tmpdir;
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for_flag (gboolean *flag)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (60, timeout_cb, &timed_out);
-
-  while (!*flag && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  g_assert_false (timed_out);
-}
-
-static void
-set_flag_cb (gpointer flag)
-{
-  *(gboolean *) flag = TRUE;
-}
-
-static void
-flag_signal_cb (GObject  *object,
-                gpointer  flag)
-{
-  *(gboolean *) flag = TRUE;
-}
-
-static void
-settle (GtkWidget *widget)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add_once (400, set_flag_cb, &done);
-  wait_for_flag (&done);
-}
-
+/* Screenshots of the Japanese run get a -ja suffix */
 static void
 screenshot (GtkWidget  *widget,
             const char *name)
 {
-  const char *dir = g_getenv ("RAPPORT_SCREENSHOT_DIR");
-  const char *lang = setlocale (LC_MESSAGES, NULL);
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  int width, height;
+  g_autofree char *file = rp_test_screenshot_name ("", name);
 
-  settle (widget);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-
-  file = g_strdup_printf ("%s%s.png", name,
-                          lang != NULL && g_str_has_prefix (lang, "ja") ? "-ja" : "");
-  path = g_build_filename (dir ? dir : ".", file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  rp_test_settle (widget);
+  rp_test_screenshot (widget, file);
 }
 
 static void
@@ -181,9 +117,9 @@ static void
 wait_loaded (RpCustomerView *view)
 {
   gboolean done = FALSE;
-  gulong id = g_signal_connect (view, "loaded", G_CALLBACK (flag_signal_cb), &done);
+  gulong id = g_signal_connect (view, "loaded", G_CALLBACK (rp_test_flag_signal_cb), &done);
 
-  wait_for_flag (&done);
+  rp_test_wait_for_flag (&done);
   g_signal_handler_disconnect (view, id);
 }
 
@@ -235,11 +171,11 @@ save_and_wait (Ui             *ui,
 {
   gboolean saved = FALSE, loaded = FALSE;
   gulong saved_id = g_signal_connect (ui->actions, "saved", G_CALLBACK (saved_cb), &saved);
-  gulong loaded_id = g_signal_connect (ui->view, "loaded", G_CALLBACK (flag_signal_cb), &loaded);
+  gulong loaded_id = g_signal_connect (ui->view, "loaded", G_CALLBACK (rp_test_flag_signal_cb), &loaded);
 
   rp_action_dialog_save (dialog);
-  wait_for_flag (&saved);
-  wait_for_flag (&loaded);
+  rp_test_wait_for_flag (&saved);
+  rp_test_wait_for_flag (&loaded);
   g_signal_handler_disconnect (ui->actions, saved_id);
   g_signal_handler_disconnect (ui->view, loaded_id);
 }

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
+#include "display-util.h"
 #include "rp-application.h"
 #include "rp-cache.h"
 #include "rp-chart.h"
@@ -36,103 +37,15 @@
 
 static char *tmpdir;
 
-/* Helpers */
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for_flag (gboolean *flag)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (60, timeout_cb, &timed_out);
-
-  while (!*flag && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  g_assert_false (timed_out);
-}
-
-static void
-flag_cb (gpointer flag)
-{
-  *(gboolean *) flag = TRUE;
-}
-
-static void
-flag_signal_cb (GObject  *object,
-                gpointer  flag)
-{
-  *(gboolean *) flag = TRUE;
-}
-
-static void
-wait_signal (gpointer    instance,
-             const char *signal)
-{
-  gboolean done = FALSE;
-  gulong id = g_signal_connect (instance, signal, G_CALLBACK (flag_signal_cb), &done);
-
-  wait_for_flag (&done);
-  g_signal_handler_disconnect (instance, id);
-}
-
-static void
-after_paint_cb (GdkFrameClock *clock,
-                gpointer       flag)
-{
-  *(gboolean *) flag = TRUE;
-}
-
-static void
-settle (GtkWidget *widget)
-{
-  gboolean done = FALSE, painted = FALSE;
-  GdkFrameClock *clock;
-  gulong id;
-
-  g_timeout_add_once (400, flag_cb, &done);
-  wait_for_flag (&done);
-  clock = gtk_widget_get_frame_clock (widget);
-  g_assert_nonnull (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  wait_for_flag (&painted);
-  g_signal_handler_disconnect (clock, id);
-}
-
 static void
 screenshot (GtkWidget  *widget,
-            const char *name)
+            const char *file)
 {
-  const char *dir = g_getenv ("RAPPORT_SCREENSHOT_DIR");
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  int width, height;
-
-  settle (widget);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-  path = g_build_filename (dir ? dir : ".", name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  rp_test_settle (widget);
+  rp_test_screenshot (widget, file);
 }
+
+/* Helpers */
 
 static gint64
 stamp (const char *text)
@@ -250,7 +163,7 @@ page_window (RpCache       *cache,
   rp_queues_page_set_cache (RP_QUEUES_PAGE (page), cache);
   gtk_window_present (window);
   if (rp_queues_page_get_figures (RP_QUEUES_PAGE (page)) == NULL)
-    wait_signal (page, "updated");
+    rp_test_wait_signal (page, "updated");
   *out_page = RP_QUEUES_PAGE (page);
   return window;
 }
@@ -314,14 +227,14 @@ test_figures_and_drill_down (void)
   /* A number drills down to its tickets */
   button = rp_queues_page_get_figure_button (page, "billing", "at_risk");
   g_signal_emit_by_name (button, "clicked");
-  wait_signal (list, "loaded");
+  rp_test_wait_signal (list, "loaded");
   ids = ids_shown (list);
   g_assert_cmpstr (ids, ==, "t3 t8");
   g_clear_pointer (&ids, g_free);
 
   button = rp_queues_page_get_figure_button (page, "delivery", "breached");
   g_signal_emit_by_name (button, "clicked");
-  wait_signal (list, "loaded");
+  rp_test_wait_signal (list, "loaded");
   ids = ids_shown (list);
   g_assert_cmpstr (ids, ==, "t4");
   g_clear_pointer (&ids, g_free);
@@ -333,9 +246,9 @@ test_figures_and_drill_down (void)
 
   /* Sorting is SQLite's: priority first */
   rp_queues_page_drill_down (page, RP_TICKET_FILTER_OPEN, NULL, NULL);
-  wait_signal (list, "loaded");
+  rp_test_wait_signal (list, "loaded");
   gtk_drop_down_set_selected (rp_ticket_list_get_sort_dropdown (list), RP_TICKET_SORT_PRIORITY);
-  wait_signal (list, "loaded");
+  rp_test_wait_signal (list, "loaded");
   ids = ids_shown (list);
   g_assert_cmpstr (ids, ==, "t6 t3 t4 t2 t8 t1");
 
@@ -352,7 +265,7 @@ test_live (void)
 
   /* The clock passes t3's due time (10:20): breached, no longer at risk */
   rp_queues_page_set_now (page, stamp ("2026-11-23T10:25:00Z"));
-  wait_signal (page, "updated");
+  rp_test_wait_signal (page, "updated");
   button = rp_queues_page_get_figure_button (page, "billing", "breached");
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "2");
   button = rp_queues_page_get_figure_button (page, "billing", "at_risk");
@@ -365,7 +278,7 @@ test_live (void)
               "\"channel\":\"phone\",\"queue\":\"returns\",\"priority\":\"high\",\"status\":\"new\","
               "\"assignee\":null,\"resolution_due\":\"2026-11-23T10:40:00Z\"}]");
   rp_queues_page_refresh (page);
-  wait_signal (page, "updated");
+  rp_test_wait_signal (page, "updated");
   button = rp_queues_page_get_figure_button (page, "returns", "open");
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "1");
   button = rp_queues_page_get_figure_button (page, "returns", "at_risk");
@@ -406,9 +319,9 @@ test_countdowns (void)
   window = page_window (cache, now, &page);
   list = rp_queues_page_get_list (page);
   rp_queues_page_drill_down (page, RP_TICKET_FILTER_AT_RISK, "billing", NULL);
-  wait_signal (list, "loaded");
-  settle (GTK_WIDGET (window));
-  id = g_signal_connect (list, "loaded", G_CALLBACK (flag_signal_cb), &loaded);
+  rp_test_wait_signal (list, "loaded");
+  rp_test_settle (GTK_WIDGET (window));
+  id = g_signal_connect (list, "loaded", G_CALLBACK (rp_test_flag_signal_cb), &loaded);
   rp_ticket_list_set_now (list, stamp ("2026-11-23T10:25:00Z"));
   g_assert_false (loaded);
   g_signal_handler_disconnect (list, id);
@@ -460,10 +373,10 @@ static void
 check_and_wait (RpNotifier *notifier)
 {
   gboolean done = FALSE;
-  gulong id = g_signal_connect (notifier, "checked", G_CALLBACK (flag_signal_cb), &done);
+  gulong id = g_signal_connect (notifier, "checked", G_CALLBACK (rp_test_flag_signal_cb), &done);
 
   rp_notifier_check (notifier);
-  wait_for_flag (&done);
+  rp_test_wait_for_flag (&done);
   g_signal_handler_disconnect (notifier, id);
 }
 
@@ -510,10 +423,10 @@ test_notifications (void)
   g_assert_cmpuint (sink.kinds->len, ==, 2);
   {
     gboolean done = FALSE;
-    gulong id = g_signal_connect (notifier, "checked", G_CALLBACK (flag_signal_cb), &done);
+    gulong id = g_signal_connect (notifier, "checked", G_CALLBACK (rp_test_flag_signal_cb), &done);
 
     rp_notifier_set_do_not_disturb (notifier, FALSE);
-    wait_for_flag (&done);
+    rp_test_wait_for_flag (&done);
     g_signal_handler_disconnect (notifier, id);
   }
   g_assert_cmpuint (sink.kinds->len, ==, 3);
@@ -554,7 +467,7 @@ test_window (void)
   g_assert_true (rp_window_get_view_visible (window, "my-tickets"));
   list = rp_window_get_my_tickets (window);
   if (rp_ticket_list_is_loading (list))
-    wait_signal (list, "loaded");
+    rp_test_wait_signal (list, "loaded");
   ids = ids_shown (list);
   g_assert_cmpstr (ids, ==, "t4 t2");
 
@@ -565,19 +478,19 @@ test_window (void)
   rp_window_show_view (window, "queues");
   page = rp_window_get_queues_page (window);
   if (rp_queues_page_get_figures (page) == NULL)
-    wait_signal (page, "updated");
+    rp_test_wait_signal (page, "updated");
   screenshot (GTK_WIDGET (window), "queues-window.png");
 
   /* A drilled-down ticket opens its customer with the ticket expanded */
   rp_queues_page_drill_down (page, RP_TICKET_FILTER_BREACHED, "billing", NULL);
-  wait_signal (rp_queues_page_get_list (page), "loaded");
+  rp_test_wait_signal (rp_queues_page_get_list (page), "loaded");
   view = rp_window_get_customer_view (window);
   {
     gboolean loaded = FALSE;
-    gulong id = g_signal_connect (view, "loaded", G_CALLBACK (flag_signal_cb), &loaded);
+    gulong id = g_signal_connect (view, "loaded", G_CALLBACK (rp_test_flag_signal_cb), &loaded);
 
     g_signal_emit_by_name (rp_ticket_list_get_list_view (rp_queues_page_get_list (page)), "activate", 0);
-    wait_for_flag (&loaded);
+    rp_test_wait_for_flag (&loaded);
     g_signal_handler_disconnect (view, id);
   }
   g_assert_cmpstr (rp_window_get_view (window), ==, "customers");
@@ -626,7 +539,7 @@ test_sync_failing (void)
   rp_sync_manager_set_server_url (manager, "http://127.0.0.1:9");
   rp_sync_manager_set_databases (manager, dbs);
   rp_sync_manager_sync_once_async (manager, NULL, sync_done_cb, &done);
-  wait_for_flag (&done);
+  rp_test_wait_for_flag (&done);
   if (rp_sync_manager_get_state (manager) != RP_SYNC_STATE_ERROR)
     {
       g_test_skip ("the failed sync did not end in the error state here");
@@ -701,7 +614,7 @@ test_libnotify (void)
     }
   watch = g_bus_watch_name_on_connection (bus, "org.freedesktop.Notifications", G_BUS_NAME_WATCHER_FLAGS_NONE,
                                           name_appeared_cb, NULL, &appeared, NULL);
-  timeout = g_timeout_add_seconds (15, timeout_cb, &timed_out);
+  timeout = g_timeout_add_once (15000, rp_test_set_flag_cb, &timed_out);
   while (!appeared && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   g_bus_unwatch_name (watch);
@@ -717,14 +630,14 @@ test_libnotify (void)
   rp_notifier_set_now (notifier, stamp (FIXTURE_NOW));
   rp_notifier_set_agent (notifier, "kato");
   g_signal_connect (notifier, "checked", G_CALLBACK (checked_cb), &checked);
-  wait_for_flag (&checked);
+  rp_test_wait_for_flag (&checked);
   apply_json (cache,
               "[{\"_id\":\"ticket_event:e8b\",\"type\":\"ticket_event\",\"schema\":1,"
               "\"at\":\"2026-11-23T09:50:00Z\",\"ticket_id\":\"ticket:t8\",\"customer_id\":\"" C2 "\","
               "\"author\":\"suzuki\",\"changes\":{\"assignee\":\"kato\"}}]");
   checked = FALSE;
   rp_notifier_check (notifier);
-  wait_for_flag (&checked);
+  rp_test_wait_for_flag (&checked);
 
   calls = g_dbus_connection_call_sync (bus, "org.freedesktop.Notifications", "/org/freedesktop/Notifications",
                                        "org.freedesktop.DBus.Mock", "GetCalls", NULL, NULL,
@@ -761,7 +674,7 @@ test_libnotify (void)
       g_assert_no_error (error);
     }
     timed_out = FALSE;
-    timeout = g_timeout_add_seconds (15, timeout_cb, &timed_out);
+    timeout = g_timeout_add_once (15000, rp_test_set_flag_cb, &timed_out);
     while (opened == NULL && !timed_out)
       g_main_context_iteration (NULL, TRUE);
     if (!timed_out)
@@ -853,11 +766,11 @@ screenshots (const char *suffix)
 
   name = g_strdup_printf ("queues%s.png", suffix);
   if (rp_ticket_list_is_loading (rp_queues_page_get_list (page)))
-    wait_signal (rp_queues_page_get_list (page), "loaded");
+    rp_test_wait_signal (rp_queues_page_get_list (page), "loaded");
   screenshot (GTK_WIDGET (window), name);
 
   g_signal_emit_by_name (rp_queues_page_get_figure_button (page, busiest, "breached"), "clicked");
-  wait_signal (rp_queues_page_get_list (page), "loaded");
+  rp_test_wait_signal (rp_queues_page_get_list (page), "loaded");
   g_free (name);
   name = g_strdup_printf ("queues-drill-down%s.png", suffix);
   screenshot (GTK_WIDGET (window), name);

@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
+#include "display-util.h"
 #include "rp-application.h"
 #include "rp-customer-view.h"
 #include "rp-doc.h"
@@ -32,6 +33,16 @@
 
 static RpApplication *app;
 static char *tmpdir;
+
+/* Screenshots of the Japanese run get a -ja suffix */
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  g_autofree char *file = rp_test_screenshot_name ("sync-", name);
+
+  rp_test_screenshot (widget, file);
+}
 
 /* A network monitor the test switches by hand */
 
@@ -137,142 +148,6 @@ test_monitor_set_available (TestMonitor *self,
 
 /* Helpers */
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Predicate) (gpointer data);
-
-/* Spins until @predicate holds; a generous bound turns a hang into a failure */
-static void
-wait_until (Predicate predicate,
-            gpointer  data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (90, timeout_cb, &timed_out);
-
-  while (!predicate (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  g_assert_false (timed_out);
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-set_flag_cb (gpointer flag)
-{
-  *(gboolean *) flag = TRUE;
-}
-
-static void
-flag_signal_cb (GObject  *object,
-                gpointer  flag)
-{
-  *(gboolean *) flag = TRUE;
-}
-
-static void
-after_paint_cb (GdkFrameClock *clock,
-                gpointer       flag)
-{
-  *(gboolean *) flag = TRUE;
-}
-
-static void
-wait_for_paint (GtkWidget *widget)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gboolean painted = FALSE;
-  gulong id;
-
-  g_assert_nonnull (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  wait_until (flag_set, &painted);
-  g_signal_handler_disconnect (clock, id);
-}
-
-static void
-settle (GtkWidget *widget)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add_once (400, set_flag_cb, &done);
-  wait_until (flag_set, &done);
-  wait_for_paint (widget);
-}
-
-/* Screenshots of the Japanese run get a -ja suffix */
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  const char *dir = g_getenv ("RAPPORT_SCREENSHOT_DIR");
-  const char *lang = g_getenv ("LANGUAGE");
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  int width, height;
-
-  wait_for_paint (widget);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-
-  if (lang != NULL && g_str_has_prefix (lang, "ja"))
-    file = g_strdup_printf ("sync-%s-ja.png", name);
-  else
-    file = g_strdup_printf ("sync-%s.png", name);
-  path = g_build_filename (dir ? dir : ".", file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
-static void
-collect_text (GtkWidget *widget,
-              GString   *out)
-{
-  if (!gtk_widget_get_visible (widget))
-    return;
-  if (GTK_IS_LABEL (widget))
-    {
-      g_string_append (out, gtk_label_get_text (GTK_LABEL (widget)));
-      g_string_append_c (out, '\n');
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    collect_text (child, out);
-}
-
-static char *
-text_of (GtkWidget *widget)
-{
-  GString *out = g_string_new (NULL);
-  collect_text (widget, out);
-  return g_string_free (out, FALSE);
-}
-
 /* The part of a translated format before its first %: "Synced " */
 static char *
 format_prefix (const char *format)
@@ -311,7 +186,7 @@ wait_state (RpSyncManager *manager,
 {
   StateWait wait = { manager, state };
 
-  wait_until (is_state, &wait);
+  rp_test_wait_until (is_state, &wait);
 }
 
 static void
@@ -349,7 +224,7 @@ window_new (RpCache       *cache,
   rp_window_set_sync_manager (window, manager);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_paint (GTK_WIDGET (window));
+  rp_test_wait_for_paint (GTK_WIDGET (window));
   return window;
 }
 
@@ -492,11 +367,11 @@ test_first_sync (void)
   window = RP_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
   watch.window = window;
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  wait_for_paint (GTK_WIDGET (window));
+  rp_test_wait_for_paint (GTK_WIDGET (window));
   stall.longest = 0;
   stall.last = g_get_monotonic_time ();
 
-  wait_until (progress_or_synced, &watch);
+  rp_test_wait_until (progress_or_synced, &watch);
   longest = stall.longest;
   if (watch.saw_progress && !is_synced (manager))
     {
@@ -507,7 +382,7 @@ test_first_sync (void)
       /* The window is usable meanwhile: search answers */
       search_id = g_signal_connect (window, "search-finished", G_CALLBACK (search_finished_cb), &found);
       rp_window_search (window, "Okada");
-      wait_until (flag_set, &found);
+      rp_test_wait_for_flag (&found);
       g_signal_handler_disconnect (window, search_id);
       g_test_message ("searched during the first sync at %" G_GUINT64_FORMAT " documents",
                       rp_sync_manager_get_docs_done (manager));
@@ -522,7 +397,7 @@ test_first_sync (void)
       stall.longest = 0;
     }
 
-  wait_until (is_synced, manager);
+  rp_test_wait_until (is_synced, manager);
   g_signal_handler_disconnect (manager, id);
   g_source_remove (stall_id);
   /* A figure to look at, not a pass mark: the main loop while syncing */
@@ -574,8 +449,8 @@ test_first_sync (void)
     gtk_window_destroy (GTK_WINDOW (prefs));
 
     gtk_menu_button_popup (button);
-    settle (GTK_WIDGET (window));
-    details = text_of (GTK_WIDGET (gtk_menu_button_get_popover (button)));
+    rp_test_settle (GTK_WIDGET (window));
+    details = rp_test_text_of (GTK_WIDGET (gtk_menu_button_get_popover (button)));
     g_assert_nonnull (strstr (details, db_error));
     g_assert_nonnull (strstr (details, DB));
     screenshot (GTK_WIDGET (gtk_menu_button_get_popover (button)), "details-per-database");
@@ -709,7 +584,7 @@ test_live_timeline (void)
   cache = rp_test_cache_new (&cache_dir);
   manager = manager_new (cache, peer);
   rp_sync_manager_start_live (manager);
-  wait_until (is_synced, manager);
+  rp_test_wait_until (is_synced, manager);
 
   window = window_new (cache, manager);
   view = rp_window_get_customer_view (window);
@@ -717,10 +592,10 @@ test_live_timeline (void)
   list = GTK_WIDGET (rp_customer_view_get_list_view (view));
   {
     gboolean loaded = FALSE;
-    gulong loaded_id = g_signal_connect (view, "loaded", G_CALLBACK (flag_signal_cb), &loaded);
+    gulong loaded_id = g_signal_connect (view, "loaded", G_CALLBACK (rp_test_flag_signal_cb), &loaded);
 
     rp_window_open_customer (window, customer);
-    wait_until (flag_set, &loaded);
+    rp_test_wait_for_flag (&loaded);
     g_signal_handler_disconnect (view, loaded_id);
   }
   n_before = rp_timeline_model_get_n_events (model);
@@ -728,9 +603,9 @@ test_live_timeline (void)
 
   /* Read somewhere in the middle of the history */
   adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
-  settle (GTK_WIDGET (window));
+  rp_test_settle (GTK_WIDGET (window));
   gtk_adjustment_set_value (adj, (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj)) / 2);
-  settle (GTK_WIDGET (window));
+  rp_test_settle (GTK_WIDGET (window));
   value = gtk_adjustment_get_value (adj);
   g_assert_cmpfloat (value, >, 0);
   before_id = g_strdup (event_at (list, 60, &before_y));
@@ -743,7 +618,7 @@ test_live_timeline (void)
                                         G_CALLBACK (search_finished_cb), &found);
 
     rp_window_search (window, "Quokka");
-    wait_until (flag_set, &found);
+    rp_test_wait_for_flag (&found);
     g_signal_handler_disconnect (window, search_id);
     g_assert_cmpstr (rp_window_get_results_page (window), ==, "empty");
   }
@@ -762,8 +637,8 @@ test_live_timeline (void)
 
   count.model = model;
   count.n_events = n_before + 1;
-  wait_until (has_events, &count);
-  settle (GTK_WIDGET (window));
+  rp_test_wait_until (has_events, &count);
+  rp_test_settle (GTK_WIDGET (window));
   g_signal_handler_disconnect (model, id);
 
   /* Only what changed was announced: no reset of 300 rows */
@@ -785,7 +660,7 @@ test_live_timeline (void)
 
     rp_test_add_customer (docs, 77, "Quokka", 0);
     rp_test_bulk_docs (peer->url, DB, docs);
-    wait_until (results_shown, window);
+    rp_test_wait_until (results_shown, window);
   }
 
   /* Refreshed results keep the one the agent selected */
@@ -800,7 +675,7 @@ test_live_timeline (void)
     CountRows rows = { results, 3 };
 
     rp_window_search (window, "Okada");
-    wait_until (flag_set, &found);
+    rp_test_wait_for_flag (&found);
     g_signal_handler_disconnect (window, search_id);
     row = gtk_list_box_get_row_at_index (results, 1);
     g_assert_nonnull (row);
@@ -809,7 +684,7 @@ test_live_timeline (void)
 
     rp_test_add_customer (docs, 90, "Okada", 0);
     rp_test_bulk_docs (peer->url, DB, docs);
-    wait_until (has_rows, &rows);
+    rp_test_wait_until (has_rows, &rows);
     row = gtk_list_box_get_selected_row (results);
     g_assert_nonnull (row);
     g_assert_cmpstr (rp_search_row_get_customer_id (RP_SEARCH_ROW (row)), ==, selected);
@@ -818,14 +693,14 @@ test_live_timeline (void)
   /* The card's last contact follows too */
   {
     gboolean loaded = FALSE;
-    gulong loaded_id = g_signal_connect (view, "loaded", G_CALLBACK (flag_signal_cb), &loaded);
+    gulong loaded_id = g_signal_connect (view, "loaded", G_CALLBACK (rp_test_flag_signal_cb), &loaded);
 
-    card = text_of (GTK_WIDGET (rp_customer_view_get_card (view)));
+    card = rp_test_text_of (GTK_WIDGET (rp_customer_view_get_card (view)));
     if (strstr (card, "Called about the replacement kettle") == NULL)
       {
-        wait_until (flag_set, &loaded);
+        rp_test_wait_for_flag (&loaded);
         g_free (card);
-        card = text_of (GTK_WIDGET (rp_customer_view_get_card (view)));
+        card = rp_test_text_of (GTK_WIDGET (rp_customer_view_get_card (view)));
       }
     g_signal_handler_disconnect (view, loaded_id);
   }
@@ -842,7 +717,7 @@ test_live_timeline (void)
                                customer + strlen ("customer:"), now, customer);
     erased = rp_test_http ("POST", url, erasure, &status);
     g_assert_cmpuint (status, ==, 201);
-    wait_until (view_hidden, view);
+    rp_test_wait_until (view_hidden, view);
     g_assert_cmpuint (rp_timeline_model_get_n_events (model), ==, 0);
     g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, _("Rapport"));
   }
@@ -886,7 +761,7 @@ test_offline_error_retry (void)
   g_assert_cmpstr (header_text (window), ==, _("Not Synced Yet"));
 
   rp_sync_manager_start_live (manager);
-  wait_until (is_synced, manager);
+  rp_test_wait_until (is_synced, manager);
   g_assert_true (g_str_has_prefix (header_text (window), synced));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (retry)));
   screenshot (header_of (window), "header-live");
@@ -899,7 +774,7 @@ test_offline_error_retry (void)
 
   /* And comes back: sync goes on at once */
   test_monitor_set_available (monitor, TRUE);
-  wait_until (is_synced, manager);
+  rp_test_wait_until (is_synced, manager);
   g_assert_true (g_str_has_prefix (header_text (window), synced));
 
   /* The server goes away */
@@ -918,8 +793,8 @@ test_offline_error_retry (void)
 
   /* The popover has the message and the database */
   gtk_menu_button_popup (rp_sync_status_get_menu_button (rp_window_get_sync_status (window)));
-  settle (GTK_WIDGET (window));
-  popover = text_of (GTK_WIDGET (gtk_menu_button_get_popover (rp_sync_status_get_menu_button (rp_window_get_sync_status (window)))));
+  rp_test_settle (GTK_WIDGET (window));
+  popover = rp_test_text_of (GTK_WIDGET (gtk_menu_button_get_popover (rp_sync_status_get_menu_button (rp_window_get_sync_status (window)))));
   /* The live sync may have retried meanwhile, with other words */
   message = rp_sync_manager_get_error_message (manager);
   g_assert_nonnull (message);
@@ -934,7 +809,7 @@ test_offline_error_retry (void)
   rp_test_create_db (peer->url, DB);
   seed_server (peer, 30, 1);
   g_assert_true (gtk_widget_activate (GTK_WIDGET (retry)));
-  wait_until (is_synced, manager);
+  rp_test_wait_until (is_synced, manager);
   g_assert_true (g_str_has_prefix (header_text (window), synced));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (retry)));
 
@@ -958,7 +833,7 @@ run_connection_test (RpPreferencesWindow *prefs)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.test-connection", NULL));
   g_assert_cmpstr (rp_preferences_window_get_test_result (prefs), ==, "");
-  wait_until (test_finished, prefs);
+  rp_test_wait_until (test_finished, prefs);
 }
 
 /* The connection test says what is wrong, in words the agent can act on */
@@ -988,7 +863,7 @@ test_preferences_connection (void)
   prefs = rp_preferences_window_new (cache, NULL);
   gtk_window_set_default_size (GTK_WINDOW (prefs), 640, 860);
   gtk_window_present (GTK_WINDOW (prefs));
-  wait_for_paint (GTK_WIDGET (prefs));
+  rp_test_wait_for_paint (GTK_WIDGET (prefs));
 
   rp_preferences_window_set_fields (prefs, peer->url, DB, "keeper", "wrong");
   run_connection_test (prefs);
@@ -997,7 +872,7 @@ test_preferences_connection (void)
   g_assert_true (g_str_has_prefix (result, failed));
   /* The client's own words for a 401 */
   g_assert_nonnull (strstr (result, "127.0.0.1"));
-  settle (GTK_WIDGET (prefs));
+  rp_test_settle (GTK_WIDGET (prefs));
   screenshot (GTK_WIDGET (prefs), "preferences-wrong-password");
 
   /* A database that is not there is named */
@@ -1013,7 +888,7 @@ test_preferences_connection (void)
   result = rp_preferences_window_get_test_result (prefs);
   g_test_message ("right password: %s", result);
   g_assert_false (g_str_has_prefix (result, failed));
-  settle (GTK_WIDGET (prefs));
+  rp_test_settle (GTK_WIDGET (prefs));
   screenshot (GTK_WIDGET (prefs), "preferences");
 
   /* A first setup turns sync on: typing the address is meaning it */

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
+#include "display-util.h"
 #include "rp-application.h"
 #include "rp-cache.h"
 #include "rp-customer-view.h"
@@ -30,50 +31,23 @@
 static RpApplication *app;
 static char *tmpdir;
 
+static void
+screenshot (GtkWidget  *widget,
+            const char *file)
+{
+  rp_test_settle (widget);
+  rp_test_screenshot (widget, file);
+}
+
 /* Helpers */
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  gboolean *timed_out = data;
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Spins until *@flag is set; a generous bound turns a hang into a failure */
-static void
-wait_for_flag (gboolean *flag)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (60, timeout_cb, &timed_out);
-
-  while (!*flag && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  g_assert_false (timed_out);
-}
-
-static void
-set_flag_cb (gpointer flag)
-{
-  *(gboolean *) flag = TRUE;
-}
-
-static void
-flag_signal_cb (GObject  *object,
-                gpointer  flag)
-{
-  *(gboolean *) flag = TRUE;
-}
 
 static void
 wait_loaded (RpWindow *window)
 {
   gboolean done = FALSE;
   gulong id = g_signal_connect (rp_window_get_customer_view (window), "loaded",
-                                G_CALLBACK (flag_signal_cb), &done);
-  wait_for_flag (&done);
+                                G_CALLBACK (rp_test_flag_signal_cb), &done);
+  rp_test_wait_for_flag (&done);
   g_signal_handler_disconnect (rp_window_get_customer_view (window), id);
 }
 
@@ -95,99 +69,8 @@ search_and_wait (RpWindow   *window,
   gulong id = g_signal_connect (window, "search-finished", G_CALLBACK (search_finished_cb), &done);
 
   rp_window_search (window, text);
-  wait_for_flag (&done);
+  rp_test_wait_for_flag (&done);
   g_signal_handler_disconnect (window, id);
-}
-
-static void
-after_paint_cb (GdkFrameClock *clock,
-                gpointer       flag)
-{
-  *(gboolean *) flag = TRUE;
-}
-
-static void
-wait_for_paint (GtkWidget *widget)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gboolean painted = FALSE;
-  gulong id;
-
-  g_assert_nonnull (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  wait_for_flag (&painted);
-  g_signal_handler_disconnect (clock, id);
-}
-
-/* Lets transitions end and lists lay out before a look or a screenshot */
-static void
-settle (GtkWidget *widget)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add_once (400, set_flag_cb, &done);
-  wait_for_flag (&done);
-  wait_for_paint (widget);
-}
-
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  const char *dir = g_getenv ("RAPPORT_SCREENSHOT_DIR");
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  int width, height;
-
-  settle (widget);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-
-  path = g_build_filename (dir ? dir : ".", name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
-static void
-collect_text (GtkWidget *widget,
-              GString   *out)
-{
-  if (!gtk_widget_get_visible (widget))
-    return;
-  if (GTK_IS_LABEL (widget))
-    {
-      g_string_append (out, gtk_label_get_text (GTK_LABEL (widget)));
-      g_string_append_c (out, '\n');
-    }
-  else if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)))
-    {
-      g_string_append (out, gtk_button_get_label (GTK_BUTTON (widget)));
-      g_string_append_c (out, '\n');
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    collect_text (child, out);
-}
-
-static char *
-text_of (GtkWidget *widget)
-{
-  GString *out = g_string_new (NULL);
-  collect_text (widget, out);
-  return g_string_free (out, FALSE);
 }
 
 static void
@@ -348,7 +231,7 @@ window_new (RpCache *cache)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_paint (GTK_WIDGET (window));
+  rp_test_wait_for_paint (GTK_WIDGET (window));
   return window;
 }
 
@@ -377,7 +260,7 @@ test_welcome (void)
   g_autofree char *text = NULL;
 
   g_assert_cmpstr (rp_window_get_page (window), ==, "welcome");
-  text = text_of (GTK_WIDGET (window));
+  text = rp_test_text_of (GTK_WIDGET (window));
   g_assert_nonnull (strstr (text, "Explore with Demo Data"));
   g_assert_true (gtk_widget_has_focus (gtk_window_get_focus (GTK_WINDOW (window))));
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (rp_window_get_search_entry (window))));
@@ -414,7 +297,7 @@ test_welcome_demo (void)
 
   /* The button's action seeds on a worker thread; the window stays live */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.load-demo", NULL));
-  wait_for_flag (&changed);
+  rp_test_wait_for_flag (&changed);
   g_signal_handler_disconnect (stack, id);
 
   g_assert_cmpstr (rp_window_get_page (window), ==, "main");
@@ -465,7 +348,7 @@ test_search_select (void)
   wait_loaded (window);
   g_assert_cmpstr (rp_customer_view_get_customer_id (view), ==, YAMADA);
 
-  card = text_of (GTK_WIDGET (rp_customer_view_get_card (view)));
+  card = rp_test_text_of (GTK_WIDGET (rp_customer_view_get_card (view)));
   g_assert_nonnull (strstr (card, "山田 太郎"));
   g_assert_nonnull (strstr (card, "ヤマダ タロウ"));
   g_assert_nonnull (strstr (card, "Gold"));
@@ -578,7 +461,7 @@ test_filters (void)
   g_object_ref_sink (row);
   rp_timeline_row_set_item (RP_TIMELINE_ROW (row), item);
   rp_timeline_item_set_expanded (item, TRUE);
-  details = text_of (row);
+  details = rp_test_text_of (row);
   g_assert_nonnull (strstr (details, "1 × 急須 — ¥9,800"));
   g_assert_nonnull (strstr (details, "2 × 煎茶 — ¥3,000"));
   g_assert_nonnull (strstr (details, "¥12,800"));
@@ -625,7 +508,7 @@ test_ticket_details (void)
           row = g_object_ref_sink (rp_timeline_row_new ());
           rp_timeline_row_set_item (RP_TIMELINE_ROW (row), item);
           rp_timeline_item_set_expanded (item, TRUE);
-          details = text_of (row);
+          details = rp_test_text_of (row);
           rp_timeline_row_set_item (RP_TIMELINE_ROW (row), NULL);
           g_object_unref (row);
         }
@@ -759,7 +642,7 @@ test_keyboard (void)
                    rp_search_row_get_customer_id (RP_SEARCH_ROW (selected)));
 
   /* Tab reaches every control: search, menu, results, every chip, the timeline */
-  settle (GTK_WIDGET (window));
+  rp_test_settle (GTK_WIDGET (window));
   gtk_widget_grab_focus (GTK_WIDGET (entry));
   collect_focus_chain (GTK_WIDGET (window), seen);
   g_assert_true (reached (seen, GTK_WIDGET (entry)));
@@ -899,14 +782,14 @@ test_long_timeline (void)
   /* After another customer, so the rows built at once are sized to the list */
   rp_window_open_customer (window, YAMADA);
   wait_loaded (window);
-  wait_for_paint (GTK_WIDGET (window));
+  rp_test_wait_for_paint (GTK_WIDGET (window));
 
   search_and_wait (window, "longhistory");
   g_signal_emit_by_name (rp_window_get_search_entry (window), "activate");
   wait_loaded (window);
 
   /* The first frame shows real rows, not placeholders */
-  wait_for_paint (GTK_WIDGET (window));
+  rp_test_wait_for_paint (GTK_WIDGET (window));
   count_real_rows (list, &shown_are_real);
   g_assert_true (shown_are_real);
 
@@ -918,7 +801,7 @@ test_long_timeline (void)
 
   /* GtkListView keeps about 200 rows; only those near the view are built */
   for (int i = 0; i < 5; i++)
-    wait_for_paint (GTK_WIDGET (window));
+    rp_test_wait_for_paint (GTK_WIDGET (window));
   real = count_real_rows (list, &shown_are_real);
   g_assert_cmpuint (real, >, 0);
   g_assert_cmpuint (real, <, 100);
@@ -927,17 +810,17 @@ test_long_timeline (void)
   /* Scroll to the far end and back: rows are made on demand */
   adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
-  wait_for_paint (GTK_WIDGET (window));
+  rp_test_wait_for_paint (GTK_WIDGET (window));
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) / 2);
-  wait_for_paint (GTK_WIDGET (window));
+  rp_test_wait_for_paint (GTK_WIDGET (window));
   /* A step down from there: rows the list had kept come into view */
   gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj));
   for (int i = 0; i < 5; i++)
-    wait_for_paint (GTK_WIDGET (window));
+    rp_test_wait_for_paint (GTK_WIDGET (window));
   count_real_rows (list, &shown_are_real);
   g_assert_true (shown_are_real);
   gtk_adjustment_set_value (adj, 0);
-  wait_for_paint (GTK_WIDGET (window));
+  rp_test_wait_for_paint (GTK_WIDGET (window));
 
   last = g_list_model_get_item (model, n - 1);
   g_assert_false (rp_timeline_item_is_header (last));
@@ -983,7 +866,7 @@ test_japanese (void)
   g_signal_emit_by_name (rp_window_get_search_entry (window), "activate");
   wait_loaded (window);
 
-  card = text_of (GTK_WIDGET (rp_customer_view_get_card (rp_window_get_customer_view (window))));
+  card = rp_test_text_of (GTK_WIDGET (rp_customer_view_get_card (rp_window_get_customer_view (window))));
   g_assert_nonnull (strstr (card, "山田 太郎"));
   g_assert_nonnull (strstr (card, "¥1,284,000"));
   g_assert_nonnull (strstr (card, "2019年4月1日"));
@@ -991,7 +874,7 @@ test_japanese (void)
   g_assert_nonnull (strstr (card, "日本語"));
   g_assert_nonnull (strstr (card, "同意"));
 
-  text = text_of (GTK_WIDGET (window));
+  text = rp_test_text_of (GTK_WIDGET (window));
   g_assert_nonnull (strstr (text, "すべて"));
   g_assert_null (strstr (text, "Timeline"));
   g_assert_null (strstr (text, "Consent"));
