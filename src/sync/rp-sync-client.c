@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 
 #include "rp-doc.h"
+#include "rp-http.h"
 #include "rp-json.h"
 #include "rp-sync-client.h"
 
@@ -20,28 +21,18 @@
 #define DEFAULT_BATCH_BYTES     (8 * 1024 * 1024)
 #define DEFAULT_REQUEST_S       60
 #define DEFAULT_LONGPOLL_S      50
-#define MAX_ERROR_BODY          (64 * 1024)
+#define MAX_SMALL_ANSWER        (64 * 1024)   /* anything but a page of changes */
 #define LOCAL_CHECKPOINT_EVERY  (10 * G_USEC_PER_SEC)
-#define STATUS_TOO_MANY_REQUESTS 429   /* not named in libsoup 3.2 */
 
 struct _RpSyncClient
 {
   GObject             parent_instance;
 
   RpCache            *cache;
-  SoupSession        *session;
-  char               *base;         /* scheme://host:port[/prefix], no trailing slash */
-  char               *host;
-  char               *db;
-  char               *db_path;      /* the escaped database name */
+  RpHttp             *http;
   char               *replication_id;
   char               *checkpoint_key; /* server and database: a checkpoint
                                        * of one server means nothing to another */
-
-  char               *user;
-  char               *password;
-  RpSyncAuth          auth;
-  gboolean            logged_in;
 
   guint               batch_docs;
   gsize               batch_bytes;
@@ -59,8 +50,6 @@ struct _RpSyncClient
   gint64              local_written_usec;
   gboolean            local_dirty;
   guint               limit;        /* adapted to the byte bound */
-  guint               retry_after;  /* atomic */
-  gboolean            too_large;    /* the last answer went over the byte bound */
   gint                prepare_share; /* atomic: per mille of a page the fetching
                                       * thread prepares; the applying one does
                                       * the rest, so neither waits long */
@@ -96,121 +85,6 @@ batch_free (Batch *batch)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_free)
 
-/* The overall deadline of a request.  libsoup's timeout is per read, so a
- * server that drips a byte at a time would never time out; a timer on a
- * private thread cancels the request when its deadline passes. */
-
-typedef struct
-{
-  GCancellable *cancellable;
-  int           expired;
-} DeadlineData;
-
-typedef struct
-{
-  DeadlineData *data;
-  GSource      *timer;
-  GCancellable *user;
-  gulong        user_handler;
-} Deadline;
-
-static void
-deadline_data_clear (DeadlineData *data)
-{
-  g_clear_object (&data->cancellable);
-}
-
-static void
-deadline_data_unref (gpointer data)
-{
-  g_atomic_rc_box_release_full (data, (GDestroyNotify) deadline_data_clear);
-}
-
-static gpointer
-watchdog_thread (gpointer data)
-{
-  GMainContext *context = data;
-
-  for (;;)
-    g_main_context_iteration (context, TRUE);
-
-  return NULL;
-}
-
-static GMainContext *
-watchdog_context (void)
-{
-  static GMainContext *context;
-
-  if (g_once_init_enter (&context))
-    {
-      GMainContext *ctx = g_main_context_new ();
-
-      g_thread_unref (g_thread_new ("rp-sync-watchdog", watchdog_thread, ctx));
-      g_once_init_leave (&context, ctx);
-    }
-
-  return context;
-}
-
-static gboolean
-deadline_expired_cb (gpointer user_data)
-{
-  DeadlineData *data = user_data;
-
-  g_atomic_int_set (&data->expired, TRUE);
-  g_cancellable_cancel (data->cancellable);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-user_cancelled_cb (GCancellable *user,
-                   gpointer      user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-}
-
-static void
-deadline_begin (Deadline     *deadline,
-                guint         seconds,
-                GCancellable *user)
-{
-  deadline->data = g_atomic_rc_box_new0 (DeadlineData);
-  deadline->data->cancellable = g_cancellable_new ();
-
-  deadline->timer = g_timeout_source_new_seconds (seconds);
-  g_source_set_callback (deadline->timer, deadline_expired_cb,
-                         g_atomic_rc_box_acquire (deadline->data), deadline_data_unref);
-  g_source_attach (deadline->timer, watchdog_context ());
-
-  if (user != NULL)
-    {
-      deadline->user = g_object_ref (user);
-      deadline->user_handler = g_cancellable_connect (user, G_CALLBACK (user_cancelled_cb),
-                                                      g_object_ref (deadline->data->cancellable),
-                                                      g_object_unref);
-    }
-}
-
-static gboolean
-deadline_end (Deadline *deadline)
-{
-  gboolean expired;
-
-  if (deadline->user != NULL)
-    {
-      g_cancellable_disconnect (deadline->user, deadline->user_handler);
-      g_clear_object (&deadline->user);
-    }
-  g_source_destroy (deadline->timer);
-  g_clear_pointer (&deadline->timer, g_source_unref);
-  expired = g_atomic_int_get (&deadline->data->expired);
-  g_clear_pointer (&deadline->data, deadline_data_unref);
-
-  return expired;
-}
-
 /* Errors */
 
 gboolean
@@ -240,388 +114,6 @@ rp_sync_error_is_transient (const GError *error)
     default:
       return FALSE;
     }
-}
-
-static void
-set_malformed (GError     **error,
-               const char  *detail)
-{
-  g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_MALFORMED,
-               _("The server sent an incomplete or malformed response (%s)."), detail);
-}
-
-static void
-set_timeout (RpSyncClient  *self,
-             GError       **error)
-{
-  g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_TIMEOUT,
-               _("The server %s did not answer in time."), self->host);
-}
-
-/* Maps a transport error to one of ours; @got_headers tells a dropped
- * connection from one that never opened. */
-static void
-map_transport_error (RpSyncClient  *self,
-                     GError        *in,
-                     gboolean       expired,
-                     gboolean       got_headers,
-                     GError       **error)
-{
-  if (expired)
-    set_timeout (self, error);
-  else if (g_error_matches (in, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_propagate_error (error, g_error_copy (in));
-  else if (in->domain == G_RESOLVER_ERROR)
-    g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_DNS,
-                 _("The server name “%s” could not be found. Check the address."), self->host);
-  else if (in->domain == G_TLS_ERROR)
-    g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_TLS,
-                 _("The secure connection to %s failed: its certificate is not trusted or the "
-                   "TLS handshake failed."), self->host);
-  else if (g_error_matches (in, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    set_timeout (self, error);
-  else if (g_error_matches (in, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
-    set_malformed (error, _("the body ended early"));
-  else if (g_error_matches (in, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
-    g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_OFFLINE,
-                 _("No network connection to reach %s."), self->host);
-  else if (got_headers)
-    g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_UNREACHABLE,
-                 _("The connection to %s was lost during a transfer."), self->host);
-  else
-    g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_UNREACHABLE,
-                 _("Cannot reach the sync server %s. Check the address and the network "
-                   "connection."), self->host);
-
-  g_debug ("Request to %s failed: %s", self->host, in->message);
-}
-
-static void
-map_status (RpSyncClient  *self,
-            guint          status,
-            GError       **error)
-{
-  switch (status)
-    {
-    case SOUP_STATUS_UNAUTHORIZED:
-      g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_UNAUTHORIZED,
-                   _("The server %s rejected the user name or password."), self->host);
-      break;
-
-    case SOUP_STATUS_FORBIDDEN:
-      g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_FORBIDDEN,
-                   _("This account has no access to the database “%s”."), self->db);
-      break;
-
-    case SOUP_STATUS_NOT_FOUND:
-      g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_NOT_FOUND,
-                   _("The database “%s” does not exist on %s."), self->db, self->host);
-      break;
-
-    case STATUS_TOO_MANY_REQUESTS:
-    case SOUP_STATUS_SERVICE_UNAVAILABLE:
-      g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_BUSY,
-                   _("The server %s is busy (HTTP %u); sync will try again later."),
-                   self->host, status);
-      break;
-
-    default:
-      if (status >= 500)
-        g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_SERVER,
-                     _("The server %s had an internal error (HTTP %u)."), self->host, status);
-      else
-        g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_FAILED,
-                     _("The server %s refused the request (HTTP %u)."), self->host, status);
-      break;
-    }
-}
-
-static guint
-parse_retry_after (SoupMessage *msg)
-{
-  const char *value;
-  GDateTime *when;
-  guint seconds = 0;
-
-  value = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After");
-  if (value == NULL)
-    return 0;
-
-  if (g_ascii_isdigit (*value))
-    {
-      guint64 n = g_ascii_strtoull (value, NULL, 10);
-      seconds = (guint) MIN (n, 3600);
-    }
-  else if ((when = soup_date_time_new_from_http_string (value)) != NULL)
-    {
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-      GTimeSpan diff = g_date_time_difference (when, now);
-
-      seconds = diff > 0 ? (guint) MIN (diff / G_TIME_SPAN_SECOND, 3600) : 0;
-      g_date_time_unref (when);
-    }
-
-  return seconds;
-}
-
-static gboolean
-is_json_content_type (SoupMessage *msg)
-{
-  const char *type;
-
-  type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
-
-  return type != NULL && g_ascii_strcasecmp (type, "application/json") == 0;
-}
-
-static gboolean
-ensure_session_login (RpSyncClient  *self,
-                      GCancellable  *cancellable,
-                      GError       **error);
-
-/* Sends one request and returns the response's JSON object.  Nothing of
- * the response is trusted: the status, the content type, the length of the
- * body (libsoup does not always report a truncated body) and the JSON must
- * all be right, within an overall deadline. */
-static JsonNode *
-client_request_once (RpSyncClient  *self,
-                     const char    *method,
-                     const char    *path,
-                     GBytes        *body,
-                     guint          deadline_s,
-                     gsize          max_bytes,
-                     guint         *out_status,
-                     gsize         *out_bytes,
-                     GCancellable  *cancellable,
-                     GError       **error)
-{
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GInputStream) stream = NULL;
-  g_autoptr(GByteArray) buffer = NULL;
-  g_autoptr(GError) local_error = NULL;
-  JsonNode *root;
-  g_autofree char *uri = NULL;
-  SoupMessageHeaders *headers;
-  Deadline deadline = { 0 };
-  gboolean expired;
-  guint status;
-  goffset length = -1;
-  gsize limit;
-
-  *out_status = 0;
-  uri = g_strconcat (self->base, "/", path, NULL);
-  msg = soup_message_new (method, uri);
-  if (msg == NULL)
-    {
-      g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_USAGE,
-                   _("The server address is not a valid URL."));
-      return NULL;
-    }
-
-  headers = soup_message_get_request_headers (msg);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  if (self->auth == RP_SYNC_AUTH_BASIC && self->user != NULL)
-    {
-      g_autofree char *pair = g_strconcat (self->user, ":", self->password ? self->password : "",
-                                           NULL);
-      g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
-      g_autofree char *value = g_strconcat ("Basic ", encoded, NULL);
-
-      soup_message_headers_replace (headers, "Authorization", value);
-    }
-  if (body != NULL)
-    soup_message_set_request_body_from_bytes (msg, "application/json", body);
-
-  deadline_begin (&deadline, deadline_s, cancellable);
-
-  stream = soup_session_send (self->session, msg, deadline.data->cancellable, &local_error);
-  if (stream == NULL)
-    {
-      expired = deadline_end (&deadline);
-      map_transport_error (self, local_error, expired, FALSE, error);
-      return NULL;
-    }
-
-  status = soup_message_get_status (msg);
-  *out_status = status;
-  if (status == STATUS_TOO_MANY_REQUESTS || status == SOUP_STATUS_SERVICE_UNAVAILABLE)
-    g_atomic_int_set (&self->retry_after, parse_retry_after (msg));
-
-  limit = SOUP_STATUS_IS_SUCCESSFUL (status) ? max_bytes : MAX_ERROR_BODY;
-  if (soup_message_headers_get_encoding (soup_message_get_response_headers (msg))
-      == SOUP_ENCODING_CONTENT_LENGTH
-      && soup_message_headers_get_one (soup_message_get_response_headers (msg),
-                                       "Content-Encoding") == NULL)
-    length = soup_message_headers_get_content_length (soup_message_get_response_headers (msg));
-
-  buffer = g_byte_array_sized_new (length > 0 && (gsize) length < limit ? (guint) length + 1
-                                                                         : 64 * 1024);
-  for (;;)
-    {
-      guint8 chunk[64 * 1024];
-      gssize n;
-
-      n = g_input_stream_read (stream, chunk, sizeof chunk, deadline.data->cancellable,
-                               &local_error);
-      if (n < 0)
-        break;
-      if (n == 0)
-        break;
-      if (buffer->len + (gsize) n > limit)
-        {
-          if (SOUP_STATUS_IS_SUCCESSFUL (status))
-            {
-              deadline_end (&deadline);
-              self->too_large = TRUE;
-              set_malformed (error, _("the answer is too large"));
-              return NULL;
-            }
-          break;
-        }
-      g_byte_array_append (buffer, chunk, n);
-    }
-
-  g_input_stream_close (stream, NULL, NULL);
-  expired = deadline_end (&deadline);
-
-  if (out_bytes != NULL)
-    *out_bytes = buffer->len;
-
-  if (local_error != NULL)
-    {
-      map_transport_error (self, local_error, expired, TRUE, error);
-      return NULL;
-    }
-
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      map_status (self, status, error);
-      return NULL;
-    }
-
-  if (length >= 0 && (gsize) length != buffer->len)
-    {
-      set_malformed (error, _("the body is shorter than announced"));
-      return NULL;
-    }
-
-  /* libsoup 3.2 reports a connection reset in the middle of the headers
-   * as a success with an empty body */
-  if (buffer->len == 0)
-    {
-      g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_UNREACHABLE,
-                   _("The connection to %s was lost during a transfer."), self->host);
-      return NULL;
-    }
-
-  if (!is_json_content_type (msg))
-    {
-      set_malformed (error, _("not JSON"));
-      return NULL;
-    }
-
-  /* The reader rejects an unterminated document, which is what catches a
-   * chunked body that stopped without its last chunk; it is several times
-   * faster than JsonParser, and every pulled document goes through it. */
-  root = rp_json_parse ((const char *) buffer->data, buffer->len, &local_error);
-  if (root == NULL)
-    {
-      g_debug ("Invalid JSON from %s: %s", self->host, local_error->message);
-      set_malformed (error, _("invalid JSON"));
-      return NULL;
-    }
-
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      json_node_unref (root);
-      set_malformed (error, _("not a JSON object"));
-      return NULL;
-    }
-
-  return root;
-}
-
-static JsonNode *
-client_request (RpSyncClient  *self,
-                const char    *method,
-                const char    *path,
-                GBytes        *body,
-                guint          deadline_s,
-                gsize          max_bytes,
-                guint         *out_status,
-                gsize         *out_bytes,
-                GCancellable  *cancellable,
-                GError       **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  JsonNode *node;
-  guint status = 0;
-
-  if (!ensure_session_login (self, cancellable, error))
-    return NULL;
-
-  node = client_request_once (self, method, path, body, deadline_s, max_bytes,
-                              &status, out_bytes, cancellable, &local_error);
-
-  /* A session cookie expires; log in again once */
-  if (node == NULL && status == SOUP_STATUS_UNAUTHORIZED
-      && self->auth == RP_SYNC_AUTH_SESSION && self->logged_in)
-    {
-      self->logged_in = FALSE;
-      g_clear_error (&local_error);
-      if (!ensure_session_login (self, cancellable, error))
-        return NULL;
-      node = client_request_once (self, method, path, body, deadline_s, max_bytes,
-                                  &status, out_bytes, cancellable, &local_error);
-    }
-
-  if (out_status != NULL)
-    *out_status = status;
-  if (node == NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
-
-  return node;
-}
-
-static gboolean
-ensure_session_login (RpSyncClient  *self,
-                      GCancellable  *cancellable,
-                      GError       **error)
-{
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) request = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) local_error = NULL;
-  char *text;
-  gsize len;
-  guint status;
-
-  if (self->auth != RP_SYNC_AUTH_SESSION || self->user == NULL || self->logged_in)
-    return TRUE;
-
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, self->user);
-  json_builder_set_member_name (builder, "password");
-  json_builder_add_string_value (builder, self->password ? self->password : "");
-  json_builder_end_object (builder);
-  request = json_builder_get_root (builder);
-  text = json_to_string (request, FALSE);
-  len = strlen (text);
-  body = g_bytes_new_take (text, len);
-
-  answer = client_request_once (self, "POST", "_session", body, self->request_s, MAX_ERROR_BODY,
-                                &status, NULL, cancellable, &local_error);
-  if (answer == NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  self->logged_in = TRUE;
-  return TRUE;
 }
 
 /* Sequences are opaque: a string goes back as it came, anything else as
@@ -715,7 +207,7 @@ parse_changes (RpSyncClient  *self,
   results_node = json_object_get_member (object, "results");
   if (results_node == NULL || !JSON_NODE_HOLDS_ARRAY (results_node))
     {
-      set_malformed (error, _("no list of changes"));
+      rp_http_set_malformed (error, _("no list of changes"));
       return NULL;
     }
   if (json_object_has_member (object, "pending"))
@@ -739,7 +231,7 @@ parse_changes (RpSyncClient  *self,
 
       if (!JSON_NODE_HOLDS_OBJECT (row_node))
         {
-          set_malformed (error, _("a change is not an object"));
+          rp_http_set_malformed (error, _("a change is not an object"));
           return NULL;
         }
       row = json_node_get_object (row_node);
@@ -749,7 +241,7 @@ parse_changes (RpSyncClient  *self,
           || id == NULL || !JSON_NODE_HOLDS_VALUE (id)
           || json_node_get_value_type (id) != G_TYPE_STRING)
         {
-          set_malformed (error, _("a change without its sequence or id"));
+          rp_http_set_malformed (error, _("a change without its sequence or id"));
           return NULL;
         }
       batch->last_row_seq = seq;
@@ -831,10 +323,11 @@ changes_path (RpSyncClient *self,
   if (longpoll)
     return g_strdup_printf ("%s/_changes?feed=longpoll&style=main_only&include_docs=true"
                             "&since=%s&limit=%u&timeout=%u",
-                            self->db_path, since_param, limit, self->longpoll_s * 1000);
+                            rp_http_get_db_path (self->http), since_param, limit,
+                            self->longpoll_s * 1000);
 
   return g_strdup_printf ("%s/_changes?style=main_only&include_docs=true&since=%s&limit=%u",
-                          self->db_path, since_param, limit);
+                          rp_http_get_db_path (self->http), since_param, limit);
 }
 
 static Batch *
@@ -848,9 +341,8 @@ fetch_changes (RpSyncClient  *self,
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *since_param = seq_to_param (since);
   g_autofree char *path = NULL;
+  g_auto(RpHttpAnswer) answer = { 0 };
   Batch *batch;
-  guint status;
-  gsize bytes = 0;
   guint deadline;
 
   path = changes_path (self, since_param, limit, longpoll);
@@ -862,12 +354,11 @@ fetch_changes (RpSyncClient  *self,
     {
       g_autoptr(GError) local_error = NULL;
 
-      self->too_large = FALSE;
-      root = client_request (self, "GET", path, NULL, deadline, self->batch_bytes * 2 + 1024,
-                             &status, &bytes, cancellable, &local_error);
+      root = rp_http_request (self->http, "GET", path, NULL, JSON_NODE_OBJECT, deadline,
+                              self->batch_bytes * 2 + 1024, &answer, cancellable, &local_error);
       if (root != NULL)
         break;
-      if (!self->too_large || limit <= 1)
+      if (!answer.too_large || limit <= 1)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return NULL;
@@ -878,7 +369,7 @@ fetch_changes (RpSyncClient  *self,
       path = changes_path (self, since_param, limit, longpoll);
     }
 
-  batch = parse_changes (self, root, bytes, error);
+  batch = parse_changes (self, root, answer.bytes, error);
   if (batch != NULL)
     batch->limit = limit;
 
@@ -978,26 +469,27 @@ write_local_checkpoint (RpSyncClient *self,
                         GCancellable *cancellable)
 {
   g_autofree char *path = NULL;
+  const char *db_path = rp_http_get_db_path (self->http);
 
   if (!self->local_dirty || self->since == NULL)
     return;
 
-  path = g_strdup_printf ("%s/_local/%s", self->db_path, self->replication_id);
+  path = g_strdup_printf ("%s/_local/%s", db_path, self->replication_id);
 
   for (guint attempt = 0; attempt < 2; attempt++)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       g_autoptr(JsonNode) doc = NULL;
+      g_auto(RpHttpAnswer) reply = { 0 };
       g_autoptr(JsonNode) answer = NULL;
       g_autoptr(GError) local_error = NULL;
       g_autoptr(GBytes) body = NULL;
       g_autofree char *now = rp_format_timestamp (g_get_real_time ());
       char *text;
-      guint status = 0;
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "_id");
-      json_builder_add_string_value (builder, path + strlen (self->db_path) + 1);
+      json_builder_add_string_value (builder, path + strlen (db_path) + 1);
       if (self->local_rev != NULL)
         {
           json_builder_set_member_name (builder, "_rev");
@@ -1014,8 +506,8 @@ write_local_checkpoint (RpSyncClient *self,
       text = json_to_string (doc, FALSE);
       body = g_bytes_new_take (text, strlen (text));
 
-      answer = client_request (self, "PUT", path, body, self->request_s, MAX_ERROR_BODY,
-                               &status, NULL, cancellable, &local_error);
+      answer = rp_http_request (self->http, "PUT", path, body, JSON_NODE_OBJECT, self->request_s,
+                                MAX_SMALL_ANSWER, &reply, cancellable, &local_error);
       if (answer != NULL)
         {
           const char *rev = rp_json_string (json_node_get_object (answer), "rev");
@@ -1027,7 +519,7 @@ write_local_checkpoint (RpSyncClient *self,
           return;
         }
 
-      if (status != SOUP_STATUS_CONFLICT)
+      if (reply.status != SOUP_STATUS_CONFLICT)
         {
           g_debug ("Could not write the checkpoint on the server: %s", local_error->message);
           return;
@@ -1037,8 +529,8 @@ write_local_checkpoint (RpSyncClient *self,
       {
         g_autoptr(JsonNode) current = NULL;
 
-        current = client_request (self, "GET", path, NULL, self->request_s, MAX_ERROR_BODY,
-                                  &status, NULL, cancellable, NULL);
+        current = rp_http_request (self->http, "GET", path, NULL, JSON_NODE_OBJECT,
+                                   self->request_s, MAX_SMALL_ANSWER, NULL, cancellable, NULL);
         g_free (self->local_rev);
         self->local_rev = current ? g_strdup (rp_json_string (json_node_get_object (current),
                                                               "_rev"))
@@ -1105,16 +597,10 @@ client_finalize (GObject *object)
     self->progress_destroy (self->progress_data);
 
   g_clear_object (&self->cache);
-  g_clear_object (&self->session);
+  g_clear_pointer (&self->http, rp_http_free);
   g_clear_pointer (&self->since, json_node_unref);
-  g_clear_pointer (&self->password, g_free);
-  g_free (self->base);
-  g_free (self->host);
-  g_free (self->db);
-  g_free (self->db_path);
   g_free (self->replication_id);
   g_free (self->checkpoint_key);
-  g_free (self->user);
   g_free (self->local_rev);
   g_mutex_clear (&self->mutex);
 
@@ -1139,19 +625,6 @@ rp_sync_client_init (RpSyncClient *self)
   self->request_s = DEFAULT_REQUEST_S;
   self->longpoll_s = DEFAULT_LONGPOLL_S;
   self->limit = DEFAULT_BATCH_DOCS;
-  self->auth = RP_SYNC_AUTH_BASIC;
-}
-
-static gboolean
-valid_db_name (const char *db)
-{
-  /* CouchDB: a lowercase letter, then lowercase letters, digits, _$()+-/ */
-  if (db == NULL || !g_ascii_islower (*db))
-    return FALSE;
-  for (const char *p = db; *p; p++)
-    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && strchr ("_$()+-/", *p) == NULL)
-      return FALSE;
-  return TRUE;
 }
 
 /* Public API */
@@ -1163,72 +636,28 @@ rp_sync_client_new (RpCache     *cache,
                     GError     **error)
 {
   g_autoptr(RpSyncClient) self = NULL;
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GString) base = NULL;
+  g_autoptr(RpHttp) http = NULL;
   g_autofree char *key = NULL;
   g_autofree char *hash = NULL;
-  const char *scheme;
-  const char *path;
+  const char *base;
 
   g_return_val_if_fail (RP_IS_CACHE (cache), NULL);
   g_return_val_if_fail (server_url != NULL, NULL);
 
-  uri = g_uri_parse (server_url, G_URI_FLAGS_ENCODED, NULL);
-  scheme = uri ? g_uri_get_scheme (uri) : NULL;
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0'
-      || (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0))
-    {
-      g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_USAGE,
-                   _("The server address must be an http:// or https:// URL."));
-      return NULL;
-    }
-  if (!valid_db_name (db))
-    {
-      g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_USAGE,
-                   _("“%s” is not a valid database name."), db ? db : "");
-      return NULL;
-    }
+  http = rp_http_new (server_url, db, error);
+  if (http == NULL)
+    return NULL;
 
   self = g_object_new (RP_TYPE_SYNC_CLIENT, NULL);
   self->cache = g_object_ref (cache);
-  self->db = g_strdup (db);
-  self->db_path = g_uri_escape_string (db, NULL, FALSE);
-
-  /* Credentials never come from the URL: they would end up in logs */
-  base = g_string_new (scheme);
-  g_string_append (base, "://");
-  if (strchr (g_uri_get_host (uri), ':') != NULL)
-    g_string_append_printf (base, "[%s]", g_uri_get_host (uri));
-  else
-    g_string_append (base, g_uri_get_host (uri));
-  if (g_uri_get_port (uri) > 0)
-    g_string_append_printf (base, ":%d", g_uri_get_port (uri));
-  path = g_uri_get_path (uri);
-  g_string_append (base, path);
-  while (base->len > 0 && base->str[base->len - 1] == '/')
-    g_string_truncate (base, base->len - 1);
-
-  self->host = g_uri_get_port (uri) > 0
-             ? g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri))
-             : g_strdup (g_uri_get_host (uri));
-  self->base = g_string_free (g_steal_pointer (&base), FALSE);
+  self->http = g_steal_pointer (&http);
+  base = rp_http_get_base (self->http);
 
   /* Stable per cache, server and database, and free of personal data */
-  key = g_strdup_printf ("%s\n%s\n%s", rp_cache_get_path (cache), self->base, db);
+  key = g_strdup_printf ("%s\n%s\n%s", rp_cache_get_path (cache), base, db);
   hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
   self->replication_id = g_strdup_printf ("rapport-%.32s", hash);
-  self->checkpoint_key = g_strdup_printf ("%s/%s", self->base, db);
-
-  self->session = soup_session_new_with_options ("user-agent", "Rapport/" PACKAGE_VERSION,
-                                                 "timeout", DEFAULT_REQUEST_S,
-                                                 "idle-timeout", 60,
-                                                 "max-conns-per-host", 4,
-                                                 NULL);
-  soup_session_add_feature_by_type (self->session, SOUP_TYPE_COOKIE_JAR);
-  /* Compressing a page costs PouchDB Server more than the bytes it saves
-   * on a LAN (it halves the pull rate), and an identity body can always
-   * be checked against its Content-Length. */
-  soup_session_remove_feature_by_type (self->session, SOUP_TYPE_CONTENT_DECODER);
+  self->checkpoint_key = g_strdup_printf ("%s/%s", base, db);
 
   return g_steal_pointer (&self);
 }
@@ -1237,14 +666,14 @@ const char *
 rp_sync_client_get_db (RpSyncClient *self)
 {
   g_return_val_if_fail (RP_IS_SYNC_CLIENT (self), NULL);
-  return self->db;
+  return rp_http_get_db (self->http);
 }
 
 const char *
 rp_sync_client_get_server (RpSyncClient *self)
 {
   g_return_val_if_fail (RP_IS_SYNC_CLIENT (self), NULL);
-  return self->base;
+  return rp_http_get_base (self->http);
 }
 
 const char *
@@ -1270,13 +699,7 @@ rp_sync_client_set_credentials (RpSyncClient *self,
   g_return_if_fail (RP_IS_SYNC_CLIENT (self));
 
   g_mutex_lock (&self->mutex);
-  g_free (self->user);
-  self->user = (user != NULL && *user != '\0') ? g_strdup (user) : NULL;
-  if (self->password != NULL)
-    memset (self->password, 0, strlen (self->password));
-  g_free (self->password);
-  self->password = g_strdup (password);
-  self->logged_in = FALSE;
+  rp_http_set_credentials (self->http, user, password);
   g_mutex_unlock (&self->mutex);
 }
 
@@ -1286,8 +709,7 @@ rp_sync_client_set_auth (RpSyncClient *self,
 {
   g_return_if_fail (RP_IS_SYNC_CLIENT (self));
 
-  self->auth = auth;
-  self->logged_in = FALSE;
+  rp_http_set_auth (self->http, auth);
 }
 
 void
@@ -1311,7 +733,7 @@ rp_sync_client_set_timeouts (RpSyncClient *self,
 
   self->request_s = request_s > 0 ? request_s : DEFAULT_REQUEST_S;
   self->longpoll_s = longpoll_s > 0 ? longpoll_s : DEFAULT_LONGPOLL_S;
-  g_object_set (self->session, "timeout", self->request_s, NULL);
+  rp_http_set_timeout (self->http, self->request_s);
 }
 
 void
@@ -1333,7 +755,7 @@ guint
 rp_sync_client_get_retry_after (RpSyncClient *self)
 {
   g_return_val_if_fail (RP_IS_SYNC_CLIENT (self), 0);
-  return g_atomic_int_get (&self->retry_after);
+  return rp_http_get_retry_after (self->http);
 }
 
 JsonObject *
@@ -1342,13 +764,13 @@ rp_sync_client_check (RpSyncClient  *self,
                       GError       **error)
 {
   g_autoptr(JsonNode) root = NULL;
-  guint status;
 
   g_return_val_if_fail (RP_IS_SYNC_CLIENT (self), NULL);
 
-  g_atomic_int_set (&self->retry_after, 0);
-  root = client_request (self, "GET", self->db_path, NULL, self->request_s, MAX_ERROR_BODY * 4,
-                         &status, NULL, cancellable, error);
+  rp_http_reset_retry_after (self->http);
+  root = rp_http_request (self->http, "GET", rp_http_get_db_path (self->http), NULL,
+                          JSON_NODE_OBJECT, self->request_s, MAX_SMALL_ANSWER * 4, NULL,
+                          cancellable, error);
   if (root == NULL)
     return NULL;
 
@@ -1374,7 +796,7 @@ rp_sync_client_pull (RpSyncClient  *self,
   g_return_val_if_fail (stats != NULL, FALSE);
 
   locker = g_mutex_locker_new (&self->mutex);
-  g_atomic_int_set (&self->retry_after, 0);
+  rp_http_reset_retry_after (self->http);
 
   if (!load_checkpoint (self, error))
     return FALSE;
@@ -1511,7 +933,7 @@ rp_sync_client_wait_changes (RpSyncClient  *self,
   g_return_val_if_fail (RP_IS_SYNC_CLIENT (self), FALSE);
 
   locker = g_mutex_locker_new (&self->mutex);
-  g_atomic_int_set (&self->retry_after, 0);
+  rp_http_reset_retry_after (self->http);
 
   if (!load_checkpoint (self, error))
     return FALSE;

@@ -5,7 +5,8 @@
  * A local SoupServer serves _changes pages of a known list of documents
  * and, from a chosen page on, one fault that a real peer cannot be made to
  * produce.  Whatever the fault: no crash, nothing partial applied, the
- * checkpoint never ahead of what was applied, a specific error.
+ * checkpoint never ahead of what was applied, a specific error.  It also
+ * takes `_bulk_docs`, for the faults of a push.
  */
 
 #include "config.h"
@@ -15,6 +16,8 @@
 
 #include <libsoup/soup.h>
 
+#include "rp-actions.h"
+#include "rp-push.h"
 #include "rp-sync-client.h"
 #include "rp-sync-manager.h"
 #include "rp-sync-test-util.h"
@@ -56,6 +59,7 @@ typedef struct
   guint       drip_id;
   gboolean    string_seqs;  /* CouchDB 2+ style opaque sequences */
   GPtrArray  *sinces;      /* the `since` of every _changes request */
+  guint       pushes;      /* _bulk_docs requests */
 } Fixture;
 
 static void
@@ -94,6 +98,21 @@ drip_cb (gpointer user_data)
     }
 
   return G_SOURCE_CONTINUE;
+}
+
+/* Announces a body and sends it a byte a second: each read succeeds well
+ * within libsoup's per-read timeout, so only an overall deadline ends it */
+static void
+start_drip (Fixture           *fixture,
+            SoupServerMessage *msg)
+{
+  const char *head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     "Content-Length: 4096\r\n\r\n";
+
+  fixture->drip = soup_server_message_steal_connection (msg);
+  g_output_stream_write_all (g_io_stream_get_output_stream (fixture->drip), head,
+                             strlen (head), NULL, NULL, NULL);
+  fixture->drip_id = g_timeout_add_seconds (1, drip_cb, fixture);
 }
 
 static char *
@@ -166,6 +185,16 @@ server_cb (SoupServer        *server,
   if (g_str_has_prefix (path, "/db/_local/"))
     {
       set_json (msg, 201, "{\"ok\":true,\"rev\":\"0-1\"}");
+      return;
+    }
+
+  if (g_str_equal (path, "/db/_bulk_docs"))
+    {
+      fixture->pushes++;
+      if (fixture->mode == MODE_DRIP)
+        start_drip (fixture, msg);
+      else
+        set_json (msg, 201, "[]");
       return;
     }
 
@@ -282,15 +311,7 @@ server_cb (SoupServer        *server,
       break;
 
     case MODE_DRIP:
-      {
-        const char *head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                           "Content-Length: 4096\r\n\r\n";
-
-        fixture->drip = soup_server_message_steal_connection (msg);
-        g_output_stream_write_all (g_io_stream_get_output_stream (fixture->drip), head,
-                                   strlen (head), NULL, NULL, NULL);
-        fixture->drip_id = g_timeout_add_seconds (1, drip_cb, fixture);
-      }
+      start_drip (fixture, msg);
       break;
 
     case MODE_OK:
@@ -543,6 +564,114 @@ static void
 test_drip (Fixture *fixture, gconstpointer data)
 {
   check_fault (fixture, MODE_DRIP, RP_SYNC_ERROR_TIMEOUT);
+}
+
+typedef struct
+{
+  RpPush      *push;
+  RpPushStats  stats;
+  GError      *error;
+  gboolean     ok;
+  gboolean     done;
+} PushRun;
+
+static gpointer
+push_thread (gpointer data)
+{
+  PushRun *run = data;
+
+  run->ok = rp_push_run (run->push, &run->stats, NULL, &run->error);
+  g_atomic_int_set (&run->done, TRUE);
+  g_main_context_wakeup (NULL);
+
+  return NULL;
+}
+
+static gboolean
+push (Fixture      *fixture,
+      RpPush       *push,
+      RpPushStats  *stats,
+      GError      **error)
+{
+  PushRun run = { 0 };
+  GThread *thread;
+
+  run.push = push;
+  thread = g_thread_new ("push", push_thread, &run);
+  while (!g_atomic_int_get (&run.done))
+    g_main_context_iteration (NULL, TRUE);
+  g_thread_join (thread);
+
+  if (stats != NULL)
+    *stats = run.stats;
+  if (run.error != NULL)
+    g_propagate_error (error, run.error);
+
+  return run.ok;
+}
+
+/* A _bulk_docs answer that never ends is cut at the request's deadline,
+ * and what it was to confirm stays in the outbox for the next push */
+static void
+test_push_drip (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(RpSyncClient) client = new_client (fixture, NULL);
+  g_autoptr(RpPush) pusher = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *customer_id = rp_test_customer_id (0);
+  RpPushStats stats = { 0 };
+  gint64 start, elapsed;
+
+  g_assert_true (pull (fixture, client, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Note %u", i);
+      g_autoptr(JsonNode) node = rp_action_node (rp_action_note (customer_id, "agent.k", text,
+                                                                 FALSE));
+
+      g_assert_true (rp_cache_create (fixture->cache, &node, 1, NULL, NULL, &error));
+      g_assert_no_error (error);
+    }
+
+  pusher = rp_push_new (fixture->cache, fixture->url, "db", TRUE, &error);
+  g_assert_no_error (error);
+  rp_push_set_timeout (pusher, 3);
+
+  fixture->mode = MODE_DRIP;
+  start = g_get_monotonic_time ();
+  g_assert_false (push (fixture, pusher, &stats, &error));
+  elapsed = g_get_monotonic_time () - start;
+  g_assert_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_TIMEOUT);
+  g_assert_true (rp_sync_error_is_transient (error));
+  g_test_message ("%s (after %.1f s)", error->message, elapsed / (double) G_USEC_PER_SEC);
+  /* The deadline, and at most the second of a seconds timer's slack */
+  g_assert_cmpint (elapsed, <, 5 * G_USEC_PER_SEC);
+  g_assert_cmpuint (fixture->pushes, ==, 1);
+  g_assert_cmpuint (stats.confirmed, ==, 0);
+  g_assert_cmpuint (stats.failed, ==, 3);
+  g_clear_error (&error);
+
+  items = rp_cache_outbox_list (fixture->cache, NULL, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 3);
+  for (guint i = 0; i < items->len; i++)
+    {
+      RpOutboxItem *item = g_ptr_array_index (items, i);
+
+      g_assert_cmpstr (item->state, ==, "pending");
+      g_assert_cmpint (item->attempts, ==, 1);
+      g_assert_nonnull (item->error);
+    }
+
+  /* The server well again, the same items go and leave the outbox */
+  fixture->mode = MODE_OK;
+  g_assert_true (push (fixture, pusher, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.confirmed, ==, 3);
+  g_assert_cmpint (rp_cache_outbox_count (fixture->cache, NULL), ==, 0);
 }
 
 static void
@@ -945,6 +1074,7 @@ main (int    argc,
   ADD ("/sync/faults/row-without-seq", test_no_seq);
   ADD ("/sync/faults/connection-reset", test_reset);
   ADD ("/sync/faults/drip-past-deadline", test_drip);
+  ADD ("/sync/faults/push-drip-past-deadline", test_push_drip);
   ADD ("/sync/faults/unauthorized", test_unauthorized);
   ADD ("/sync/faults/forbidden", test_forbidden);
   ADD ("/sync/faults/unreachable", test_unreachable);
