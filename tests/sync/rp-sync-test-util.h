@@ -61,4 +61,11 @@ gboolean    rp_test_file_contains  (const char  *path,
                                     const char  *needle);
 void        rp_test_rm_rf          (const char  *dir);
 
+/* A network monitor the test switches by hand */
+#define TEST_TYPE_MONITOR (test_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (TestMonitor, test_monitor, TEST, MONITOR, GObject)
+
+void        test_monitor_set_available (TestMonitor *self,
+                                        gboolean     available);
+
 G_END_DECLS
