@@ -25,9 +25,8 @@
 
 #define RP_CACHE_READERS 3
 
-/* Documents a bulk load commits at once, and the page cache it gets */
+/* Documents a bulk load commits at once */
 #define RP_BULK_COMMIT_DOCS 100000
-#define RP_BULK_CACHE_KIB   1048576
 
 struct _RpCache
 {
@@ -1803,6 +1802,21 @@ rp_cache_release_memory (RpCache *self)
       }
 }
 
+/* The page cache of a first load.  Every document inserts at a random
+ * place in the id index, which outgrows any small cache at a million
+ * customers; a page evicted from it is read back from the disk, since the
+ * kernel may have dropped its copy.  An eighth of the memory, between
+ * 256 MiB and 4 GiB, is given back when the load ends. */
+static gint64
+bulk_cache_kib (void)
+{
+  long pages = sysconf (_SC_PHYS_PAGES);
+  long page_size = sysconf (_SC_PAGESIZE);
+  gint64 kib = pages > 0 && page_size > 0 ? (gint64) pages * page_size / 1024 / 8 : 0;
+
+  return CLAMP (kib, 256 * 1024, 4 * 1024 * 1024);
+}
+
 gboolean
 rp_cache_begin_bulk (RpCache  *self,
                      GError  **error)
@@ -1819,7 +1833,8 @@ rp_cache_begin_bulk (RpCache  *self,
 
       for (guint i = 0; i < G_N_ELEMENTS (deferred_indexes); i++)
         g_string_append_printf (sql, "DROP INDEX IF EXISTS %s;", deferred_indexes[i][0]);
-      g_string_append_printf (sql, "COMMIT; PRAGMA cache_size = -%d;", RP_BULK_CACHE_KIB);
+      g_string_append_printf (sql, "COMMIT; PRAGMA cache_size = -%" G_GINT64_FORMAT ";",
+                              bulk_cache_kib ());
       ok = exec_sql (self->wdb, sql->str, error);
       if (ok)
         self->bulk = TRUE;
