@@ -62,6 +62,7 @@ struct _RpCache
    * and commits many batches at once: random ids touch pages all over the
    * id index, and per-batch commits wrote each of them again and again */
   gboolean  bulk;
+  gint64    bulk_cache_kib;  /* 0: a share of the machine's memory */
   gboolean  bulk_open;       /* a transaction spanning batches is open */
   guint     bulk_uncommitted;
 
@@ -1817,6 +1818,17 @@ bulk_cache_kib (void)
   return CLAMP (kib, 256 * 1024, 4 * 1024 * 1024);
 }
 
+void
+rp_cache_set_bulk_memory (RpCache *self,
+                          gsize    bytes)
+{
+  g_return_if_fail (RP_IS_CACHE (self));
+
+  g_mutex_lock (&self->write_lock);
+  self->bulk_cache_kib = (gint64) (bytes / 1024);
+  g_mutex_unlock (&self->write_lock);
+}
+
 gboolean
 rp_cache_begin_bulk (RpCache  *self,
                      GError  **error)
@@ -1834,7 +1846,7 @@ rp_cache_begin_bulk (RpCache  *self,
       for (guint i = 0; i < G_N_ELEMENTS (deferred_indexes); i++)
         g_string_append_printf (sql, "DROP INDEX IF EXISTS %s;", deferred_indexes[i][0]);
       g_string_append_printf (sql, "COMMIT; PRAGMA cache_size = -%" G_GINT64_FORMAT ";",
-                              bulk_cache_kib ());
+                              self->bulk_cache_kib > 0 ? self->bulk_cache_kib : bulk_cache_kib ());
       ok = exec_sql (self->wdb, sql->str, error);
       if (ok)
         self->bulk = TRUE;

@@ -142,6 +142,10 @@ void         rp_cache_release_memory   (RpCache             *self);
  * built once at rp_cache_end_bulk() instead of row by row.  Does nothing
  * on a cache that holds documents.  Queries in between are slow; a load
  * cut short is finished at the next open. */
+/* The page cache a first load may fill; 0 (the default) gives it an
+ * eighth of the machine's memory, up to 4 GiB */
+void         rp_cache_set_bulk_memory  (RpCache             *self,
+                                        gsize                bytes);
 gboolean     rp_cache_begin_bulk       (RpCache             *self,
                                         GError             **error);
 gboolean     rp_cache_end_bulk         (RpCache             *self,

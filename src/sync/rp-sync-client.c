@@ -55,6 +55,9 @@ struct _RpSyncClient
                                       * the rest, so neither waits long */
 };
 
+/* The page cache a first pull into an empty cache may fill */
+#define SYNC_BULK_MEMORY (192 * 1024 * 1024)
+
 G_DEFINE_FINAL_TYPE (RpSyncClient, rp_sync_client, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (rp-sync-error-quark, rp_sync_error)
@@ -818,6 +821,8 @@ rp_sync_client_pull (RpSyncClient  *self,
    * does nothing of the kind when it already holds documents) */
   if (self->since == NULL && batch->n_rows >= batch->limit && batch->pending != 0)
     {
+      /* The desktop syncs beside the agent's work: a modest page cache */
+      rp_cache_set_bulk_memory (self->cache, SYNC_BULK_MEMORY);
       if (!rp_cache_begin_bulk (self->cache, error))
         return FALSE;
       bulk = TRUE;
