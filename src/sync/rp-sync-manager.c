@@ -132,6 +132,14 @@ rp_sync_state_get_type (void)
   return type_id;
 }
 
+/* A round's slot is NULL between rounds */
+static void
+unref_if_set (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
+
 static void
 hub_clear (Hub *hub)
 {
@@ -556,9 +564,12 @@ ensure_hub (RpSyncManager  *self,
                   && self->monitor == g_network_monitor_get_default ();
   hub->network_up = TRUE;
 
+  /* No reference: the hub owns its clients, and a client reports only
+   * while a job holding the hub runs it (a reference here would be a
+   * cycle, and neither would ever be freed) */
   for (guint i = 0; i < hub->clients->len; i++)
     rp_sync_client_set_progress_func (g_ptr_array_index (hub->clients, i),
-                                      client_progress_cb, hub_ref (hub), hub_unref);
+                                      client_progress_cb, hub, NULL);
 
   g_array_set_size (self->status, hub->clients->len);
   self->hub = hub;
@@ -1412,7 +1423,7 @@ rp_sync_manager_start_live (RpSyncManager *self)
   g_clear_object (&hub->cancellable);
   hub->cancellable = g_cancellable_new ();
   g_clear_pointer (&hub->rounds, g_ptr_array_unref);
-  hub->rounds = g_ptr_array_new_full (hub->clients->len, g_object_unref);
+  hub->rounds = g_ptr_array_new_full (hub->clients->len, unref_if_set);
   g_ptr_array_set_size (hub->rounds, hub->clients->len);
   g_clear_pointer (&hub->threads, g_ptr_array_unref);
   hub->threads = g_ptr_array_new_with_free_func ((GDestroyNotify) g_thread_unref);

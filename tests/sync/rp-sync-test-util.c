@@ -102,9 +102,10 @@ RpTestPeer *
 rp_test_peer_start (gboolean in_memory)
 {
   g_autofree char *server = pouchdb_server_path ();
+  g_autofree char *node = g_find_program_in_path ("node");
   RpTestPeer *peer;
 
-  if (!g_file_test (server, G_FILE_TEST_EXISTS) || g_find_program_in_path ("node") == NULL)
+  if (!g_file_test (server, G_FILE_TEST_EXISTS) || node == NULL)
     {
       g_test_skip ("PouchDB Server is not installed (build-aux/run-tests installs it)");
       return NULL;
