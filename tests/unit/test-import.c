@@ -150,6 +150,49 @@ test_large_batches (Fixture       *f,
   g_string_free (text, TRUE);
 }
 
+#define CUSTOMER(family, email, phone) \
+  "{\"_id\":\"" C1 "\",\"type\":\"customer\",\"schema\":1,\"at\":\"2020-01-01T00:00:00Z\"," \
+  "\"name\":{\"family\":\"" family "\",\"given\":\"Rin\"},\"emails\":[\"" email "\"]," \
+  "\"phones\":[\"" phone "\"]}\n"
+
+static guint
+hits_for (Fixture    *f,
+          const char *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = rp_cache_search (f->cache, query, 10, &error);
+
+  g_assert_no_error (error);
+  return hits->len;
+}
+
+static void
+test_same_document_twice (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  RpApplyStats stats;
+
+  /* A first load inserts without looking: the second version of a
+   * document must still replace the first, search keys and all */
+  g_assert_true (import_text (f, CUSTOMER ("Okada", "rin.okada@example.com", "+819012345678")
+                                 NOTE (1) "\n"
+                                 CUSTOMER ("Morimoto", "rin.m@example.org", "+819087654321"),
+                              &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.inserted, ==, 2);
+  g_assert_cmpuint (stats.updated, ==, 1);
+
+  g_assert_cmpuint (hits_for (f, "okada"), ==, 0);
+  g_assert_cmpuint (hits_for (f, "rin.okada"), ==, 0);
+  g_assert_cmpuint (hits_for (f, "090-1234-5678"), ==, 0);
+  g_assert_cmpuint (hits_for (f, "morimoto"), ==, 1);
+  g_assert_cmpuint (hits_for (f, "rimo"), ==, 1);          /* a substring */
+  g_assert_cmpuint (hits_for (f, "m@example.or"), ==, 1);  /* a substring */
+  g_assert_cmpuint (hits_for (f, "090-8765-4321"), ==, 1);
+  g_assert_cmpuint (hits_for (f, "0908765"), ==, 1);       /* a prefix */
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -161,6 +204,7 @@ main (int   argc,
   g_test_add ("/import/broken-lines", Fixture, NULL, setup, test_broken_lines, teardown);
   g_test_add ("/import/missing-and-empty", Fixture, NULL, setup, test_missing_and_empty, teardown);
   g_test_add ("/import/large-batches", Fixture, NULL, setup, test_large_batches, teardown);
+  g_test_add ("/import/same-document-twice", Fixture, NULL, setup, test_same_document_twice, teardown);
 
   return g_test_run ();
 }
