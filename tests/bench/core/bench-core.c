@@ -363,14 +363,14 @@ main (int   argc,
               "then indexes and search index %.1f s\n", stats.inserted, t, load_rate,
               t - end_phase, stats.inserted / (t - end_phase), end_phase);
 
-  g_print ("\n| measure | value |\n|---|---|\n");
-  g_print ("| customers / documents / events | %d / %" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT " |\n",
+  printf ("\n| measure | value |\n|---|---|\n");
+  printf ("| customers / documents / events | %d / %" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT " |\n",
            n_customers, w.docs, w.events);
-  g_print ("| demo generation | %.0f documents/s |\n", gen_rate);
-  g_print ("| plain-table ceiling | %.0f documents/s |\n", ceiling);
-  g_print ("| bulk load into the cache (validated, indexed, folded) | %.0f documents/s (%.2f × ceiling) |\n",
+  printf ("| demo generation | %.0f documents/s |\n", gen_rate);
+  printf ("| plain-table ceiling | %.0f documents/s |\n", ceiling);
+  printf ("| bulk load into the cache (validated, indexed, folded) | %.0f documents/s (%.2f × ceiling) |\n",
            load_rate, load_rate / ceiling);
-  g_print ("| of which applying / building indexes at the end | %.1f s / %.1f s |\n",
+  printf ("| of which applying / building indexes at the end | %.1f s / %.1f s |\n",
            t - end_phase, end_phase);
 
   /* 4. Search: every kind of query an agent types */
@@ -394,7 +394,7 @@ main (int   argc,
       if (ms->len == 0)
         continue;
       percentiles (ms, &p50, &p99);
-      g_print ("| search, %s (%u queries, %u found) | p50 %.2f ms, p99 %.2f ms |\n",
+      printf ("| search, %s (%u queries, %u found) | p50 %.2f ms, p99 %.2f ms |\n",
                query_kind_names[k], ms->len, found, p50, p99);
     }
 
@@ -417,7 +417,7 @@ main (int   argc,
           g_array_append_val (ms, dt);
         }
       percentiles (ms, &p50, &p99);
-      g_print ("| timeline, first 200 events of a ≥ 5 000-event customer | p50 %.2f ms, p99 %.2f ms |\n",
+      printf ("| timeline, first 200 events of a ≥ 5 000-event customer | p50 %.2f ms, p99 %.2f ms |\n",
                p50, p99);
 
       g_array_set_size (ms, 0);
@@ -432,7 +432,7 @@ main (int   argc,
           g_array_append_val (ms, dt);
         }
       percentiles (ms, &p50, &p99);
-      g_print ("| context card of a ≥ 5 000-event customer | p50 %.2f ms, p99 %.2f ms |\n", p50, p99);
+      printf ("| context card of a ≥ 5 000-event customer | p50 %.2f ms, p99 %.2f ms |\n", p50, p99);
     }
 
   g_clear_object (&cache);
@@ -440,10 +440,10 @@ main (int   argc,
     g_autofree char *wal = g_strconcat (cache_path, "-wal", NULL);
     gint64 size = file_size (cache_path) + file_size (wal);
 
-    g_print ("| cache file size | %.1f MiB, %.0f bytes per document |\n",
+    printf ("| cache file size | %.1f MiB, %.0f bytes per document |\n",
              size / 1048576.0, (double) size / w.docs);
   }
-  g_print ("| peak RSS | %ld MiB |\n", peak_rss_mb ());
+  printf ("| peak RSS | %ld MiB |\n", peak_rss_mb ());
 
   if (!keep)
     {
