@@ -11,6 +11,7 @@
 
 #include "rp-format.h"
 #include "rp-search-row.h"
+#include "rp-tooltip.h"
 
 struct _RpSearchRow
 {
@@ -18,7 +19,6 @@ struct _RpSearchRow
 
   char          *customer_id;
   char          *name;
-  RpMatchKind    match_kind;
 
   GtkLabel      *kana_label;
   GtkImage      *match_icon;
@@ -47,26 +47,6 @@ match_description (RpMatchKind kind)
     default:
       return NULL;
     }
-}
-
-/* Written when asked for, not on every keystroke's refill:
- * gtk_widget_set_tooltip_text() asks the display where the pointer is */
-static gboolean
-query_tooltip_cb (GtkWidget  *widget,
-                  int         x,
-                  int         y,
-                  gboolean    keyboard,
-                  GtkTooltip *tooltip,
-                  gpointer    user_data)
-{
-  RpSearchRow *self = RP_SEARCH_ROW (gtk_widget_get_ancestor (widget, RP_TYPE_SEARCH_ROW));
-  const char *text = match_description (self->match_kind);
-
-  if (text == NULL)
-    return FALSE;
-
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
 }
 
 static void
@@ -104,7 +84,6 @@ rp_search_row_class_init (RpSearchRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RpSearchRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, RpSearchRow, tier_label);
 
-  gtk_widget_class_bind_template_callback (widget_class, query_tooltip_cb);
 }
 
 static void
@@ -192,7 +171,7 @@ rp_search_row_set_hit (RpSearchRow       *self,
   gtk_widget_set_visible (GTK_WIDGET (self->match_label), matched != NULL);
   gtk_image_set_from_icon_name (self->match_icon, icon_name);
   gtk_widget_set_visible (GTK_WIDGET (self->match_icon), icon_name != NULL);
-  self->match_kind = hit->match_kind;
+  rp_tooltip_set_text (GTK_WIDGET (self->match_icon), match_description (hit->match_kind));
 
   a11y = g_strjoin (", ", hit->name ? hit->name : "", hit->kana ? hit->kana : "",
                     tier ? tier : "", matched ? matched : "", NULL);

@@ -336,6 +336,12 @@ test_search_select (void)
   row = gtk_list_box_get_row_at_index (rp_window_get_results_list (window), 0);
   g_assert_nonnull (row);
   g_assert_cmpstr (rp_search_row_get_customer_id (RP_SEARCH_ROW (row)), ==, YAMADA);
+  {
+    g_autoptr(GString) tips = g_string_new (NULL);
+
+    collect_tooltips (GTK_WIDGET (row), tips);
+    g_assert_nonnull (strstr (tips->str, _("Matched phone")));
+  }
 
   search_and_wait (window, "zzzzqqqq");
   g_assert_cmpstr (rp_window_get_results_page (window), ==, "empty");
