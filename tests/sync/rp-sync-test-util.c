@@ -386,6 +386,77 @@ rp_test_rm_rf (const char *dir)
   g_rmdir (dir);
 }
 
+/* Running a pull or a push beside the main loop */
+
+typedef struct
+{
+  RpSyncClient *client;
+  RpSyncStats  *pull_stats;
+  RpPush       *push;
+  RpPushStats  *push_stats;
+  GError       *error;
+  gboolean      ok;
+  gboolean      done;
+} Run;
+
+static gpointer
+run_thread (gpointer data)
+{
+  Run *run = data;
+
+  if (run->client != NULL)
+    run->ok = rp_sync_client_pull (run->client, run->pull_stats, NULL, &run->error);
+  else
+    run->ok = rp_push_run (run->push, run->push_stats, NULL, &run->error);
+  g_atomic_int_set (&run->done, TRUE);
+  g_main_context_wakeup (NULL);
+
+  return NULL;
+}
+
+static gboolean
+run_beside_loop (Run     *run,
+                 GError **error)
+{
+  GThread *thread = g_thread_new ("run", run_thread, run);
+
+  while (!g_atomic_int_get (&run->done))
+    g_main_context_iteration (NULL, TRUE);
+  g_thread_join (thread);
+  if (run->error != NULL)
+    g_propagate_error (error, run->error);
+
+  return run->ok;
+}
+
+gboolean
+rp_test_pull_beside_loop (RpSyncClient *client,
+                          RpSyncStats  *stats,
+                          GError      **error)
+{
+  RpSyncStats got = { 0 };
+  Run run = { client, &got, NULL, NULL, NULL, FALSE, FALSE };
+  gboolean ok = run_beside_loop (&run, error);
+
+  if (stats != NULL)
+    *stats = got;
+  return ok;
+}
+
+gboolean
+rp_test_push_beside_loop (RpPush       *push,
+                          RpPushStats  *stats,
+                          GError      **error)
+{
+  RpPushStats got = { 0 };
+  Run run = { NULL, NULL, push, &got, NULL, FALSE, FALSE };
+  gboolean ok = run_beside_loop (&run, error);
+
+  if (stats != NULL)
+    *stats = got;
+  return ok;
+}
+
 /* A network monitor the test switches by hand */
 
 struct _TestMonitor

@@ -9,6 +9,8 @@
 #include <json-glib/json-glib.h>
 
 #include "rp-cache.h"
+#include "rp-push.h"
+#include "rp-sync-client.h"
 
 G_BEGIN_DECLS
 
@@ -60,6 +62,15 @@ void        rp_test_wait_for       (gboolean    *flag);
 gboolean    rp_test_file_contains  (const char  *path,
                                     const char  *needle);
 void        rp_test_rm_rf          (const char  *dir);
+
+/* A pull or a push on a thread of its own while this thread's main
+ * context turns, so that a SoupServer attached to it can answer */
+gboolean    rp_test_pull_beside_loop (RpSyncClient *client,
+                                      RpSyncStats  *stats,
+                                      GError      **error);
+gboolean    rp_test_push_beside_loop (RpPush       *push,
+                                      RpPushStats  *stats,
+                                      GError      **error);
 
 /* A network monitor the test switches by hand */
 #define TEST_TYPE_MONITOR (test_monitor_get_type ())

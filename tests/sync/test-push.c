@@ -563,43 +563,13 @@ fake_handler (SoupServer        *server,
     }
 }
 
-typedef struct
-{
-  RpPush      *push;
-  RpPushStats *stats;
-  GError      *error;
-  gboolean     ok;
-  gboolean     done;
-} PushRun;
-
-static gpointer
-push_thread (gpointer data)
-{
-  PushRun *run = data;
-
-  run->ok = rp_push_run (run->push, run->stats, NULL, &run->error);
-  g_atomic_int_set (&run->done, TRUE);
-  g_main_context_wakeup (NULL);
-
-  return NULL;
-}
-
 /* The SoupServer answers on this thread's main context: push from another */
 static gboolean
 run_push (RpPush       *push,
           RpPushStats  *stats,
           GError      **error)
 {
-  PushRun run = { push, stats, NULL, FALSE, FALSE };
-  GThread *thread = g_thread_new ("push", push_thread, &run);
-
-  while (!g_atomic_int_get (&run.done))
-    g_main_context_iteration (NULL, TRUE);
-  g_thread_join (thread);
-  if (run.error != NULL)
-    g_propagate_error (error, run.error);
-
-  return run.ok;
+  return rp_test_push_beside_loop (push, stats, error);
 }
 
 static void

@@ -365,49 +365,13 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->url);
 }
 
-typedef struct
-{
-  RpSyncClient *client;
-  RpSyncStats   stats;
-  GError       *error;
-  gboolean      ok;
-  gboolean      done;
-} PullRun;
-
-static gpointer
-pull_thread (gpointer data)
-{
-  PullRun *run = data;
-
-  run->ok = rp_sync_client_pull (run->client, &run->stats, NULL, &run->error);
-  g_atomic_int_set (&run->done, TRUE);
-  g_main_context_wakeup (NULL);
-
-  return NULL;
-}
-
-/* The server runs on this thread's context, the client on its own */
 static gboolean
 pull (Fixture       *fixture,
       RpSyncClient  *client,
       RpSyncStats   *stats,
       GError       **error)
 {
-  PullRun run = { 0 };
-  GThread *thread;
-
-  run.client = client;
-  thread = g_thread_new ("pull", pull_thread, &run);
-  while (!g_atomic_int_get (&run.done))
-    g_main_context_iteration (NULL, TRUE);
-  g_thread_join (thread);
-
-  if (stats != NULL)
-    *stats = run.stats;
-  if (run.error != NULL)
-    g_propagate_error (error, run.error);
-
-  return run.ok;
+  return rp_test_pull_beside_loop (client, stats, error);
 }
 
 static RpSyncClient *
@@ -566,48 +530,13 @@ test_drip (Fixture *fixture, gconstpointer data)
   check_fault (fixture, MODE_DRIP, RP_SYNC_ERROR_TIMEOUT);
 }
 
-typedef struct
-{
-  RpPush      *push;
-  RpPushStats  stats;
-  GError      *error;
-  gboolean     ok;
-  gboolean     done;
-} PushRun;
-
-static gpointer
-push_thread (gpointer data)
-{
-  PushRun *run = data;
-
-  run->ok = rp_push_run (run->push, &run->stats, NULL, &run->error);
-  g_atomic_int_set (&run->done, TRUE);
-  g_main_context_wakeup (NULL);
-
-  return NULL;
-}
-
 static gboolean
 push (Fixture      *fixture,
       RpPush       *push,
       RpPushStats  *stats,
       GError      **error)
 {
-  PushRun run = { 0 };
-  GThread *thread;
-
-  run.push = push;
-  thread = g_thread_new ("push", push_thread, &run);
-  while (!g_atomic_int_get (&run.done))
-    g_main_context_iteration (NULL, TRUE);
-  g_thread_join (thread);
-
-  if (stats != NULL)
-    *stats = run.stats;
-  if (run.error != NULL)
-    g_propagate_error (error, run.error);
-
-  return run.ok;
+  return rp_test_push_beside_loop (push, stats, error);
 }
 
 /* A _bulk_docs answer that never ends is cut at the request's deadline,
