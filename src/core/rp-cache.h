@@ -124,6 +124,21 @@ const char  *rp_prepared_get_id        (RpPrepared          *doc);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RpPrepared, rp_prepared_free)
 
+/* Preparing is shared between the thread that parses a batch and the one
+ * that applies it.  The parser prepares the first @share per mille of a
+ * batch (rp_prepared_share_take()); the applier prepares the rest
+ * (rp_prepared_fill()) and moves @share by how long it waited for the
+ * batch (rp_prepared_share_update()), so that neither side idles.
+ * @share is read and written atomically. */
+RpPrepared  *rp_prepared_share_take    (gint                *share,
+                                        guint                index,
+                                        guint                n,
+                                        JsonNode            *node);
+void         rp_prepared_share_update  (gint                *share,
+                                        gint64               waited_usec);
+void         rp_prepared_fill          (GPtrArray           *prepared,
+                                        GPtrArray           *nodes);
+
 /* rp_cache_apply() for prepared documents */
 gboolean     rp_cache_apply_prepared   (RpCache             *self,
                                         RpPrepared  *const  *docs,
@@ -138,14 +153,15 @@ gboolean     rp_cache_apply_prepared   (RpCache             *self,
 /* Gives back the page caches' memory once a burst of writing is over */
 void         rp_cache_release_memory   (RpCache             *self);
 
-/* A first load into an empty cache: most indexes and the search index are
- * built once at rp_cache_end_bulk() instead of row by row.  Does nothing
- * on a cache that holds documents.  Queries in between are slow; a load
- * cut short is finished at the next open. */
 /* The page cache a first load may fill; 0 (the default) gives it an
  * eighth of the machine's memory, up to 4 GiB */
 void         rp_cache_set_bulk_memory  (RpCache             *self,
                                         gsize                bytes);
+
+/* A first load into an empty cache: most indexes and the search index are
+ * built once at rp_cache_end_bulk() instead of row by row.  Does nothing
+ * on a cache that holds documents.  Queries in between are slow; a load
+ * cut short is finished at the next open. */
 gboolean     rp_cache_begin_bulk       (RpCache             *self,
                                         GError             **error);
 gboolean     rp_cache_end_bulk         (RpCache             *self,

@@ -229,8 +229,7 @@ typedef struct
   GAsyncQueue *full;       /* Batch → writer */
   GAsyncQueue *empty;      /* tokens back to the parser, to bound memory */
   gint         cancelled;
-  gint         share;      /* per mille of a batch the parser prepares; the
-                            * writer prepares the rest, so neither waits */
+  gint         share;      /* of the preparing, see rp_prepared_share_take() */
 } Pipeline;
 
 static gpointer
@@ -243,7 +242,6 @@ parse_thread (gpointer data)
     {
       Batch *batch = g_new0 (Batch, 1);
       gsize start, end;
-      guint share;
 
       Batch *done = g_async_queue_pop (p->empty);
 
@@ -259,7 +257,6 @@ parse_thread (gpointer data)
 
       batch->nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
       batch->prepared = g_ptr_array_new_with_free_func ((GDestroyNotify) rp_prepared_free);
-      share = RP_IMPORT_BATCH * (guint) g_atomic_int_get (&p->share) / 1000;
       batch->failures = g_ptr_array_new_with_free_func (g_free);
 
       while (batch->nodes->len + batch->failures->len < RP_IMPORT_BATCH)
@@ -274,8 +271,8 @@ parse_thread (gpointer data)
 
           if ((node = rp_json_parse (p->scanner.data + start, end - start, NULL)))
             {
-              g_ptr_array_add (batch->prepared,
-                               batch->nodes->len < share ? rp_prepared_new (node) : NULL);
+              g_ptr_array_add (batch->prepared, rp_prepared_share_take (&p->share, batch->nodes->len,
+                                                                        RP_IMPORT_BATCH, node));
               g_ptr_array_add (batch->nodes, node);
             }
           else
@@ -344,12 +341,8 @@ rp_import_file (RpCache           *cache,
       gint64 waited = g_get_monotonic_time ();
       Batch *batch = g_async_queue_pop (p.full);
       gboolean last = batch->last;
-      gint share = g_atomic_int_get (&p.share);
 
-      /* Waiting here means the parser has too much to do */
-      waited = g_get_monotonic_time () - waited;
-      share += waited > G_TIME_SPAN_MILLISECOND ? -50 : 50;
-      g_atomic_int_set (&p.share, CLAMP (share, 0, 1000));
+      rp_prepared_share_update (&p.share, g_get_monotonic_time () - waited);
 
       for (guint i = 0; i < batch->failures->len; i++)
         {
@@ -359,9 +352,8 @@ rp_import_file (RpCache           *cache,
             skip_func (parts[0], parts[1], user_data);
         }
 
-      for (guint i = 0; ok && i < batch->prepared->len; i++)
-        if (g_ptr_array_index (batch->prepared, i) == NULL)
-          g_ptr_array_index (batch->prepared, i) = rp_prepared_new (g_ptr_array_index (batch->nodes, i));
+      if (ok)
+        rp_prepared_fill (batch->prepared, batch->nodes);
 
       if (ok && !rp_cache_apply_prepared (cache, (RpPrepared *const *) batch->prepared->pdata,
                                           batch->prepared->len, NULL, NULL, skip_func, user_data,

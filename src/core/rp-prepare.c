@@ -305,3 +305,35 @@ rp_prepared_free (RpPrepared *p)
   g_clear_pointer (&p->node, json_node_unref);
   g_free (p);
 }
+
+RpPrepared *
+rp_prepared_share_take (gint     *share,
+                        guint     index,
+                        guint     n,
+                        JsonNode *node)
+{
+  if (index >= n * (guint) g_atomic_int_get (share) / 1000)
+    return NULL;
+  return rp_prepared_new (node);
+}
+
+void
+rp_prepared_share_update (gint   *share,
+                          gint64  waited_usec)
+{
+  /* Waiting for the batch means its producer has too much to do */
+  gint next = g_atomic_int_get (share) + (waited_usec > G_TIME_SPAN_MILLISECOND ? -50 : 50);
+
+  g_atomic_int_set (share, CLAMP (next, 0, 1000));
+}
+
+void
+rp_prepared_fill (GPtrArray *prepared,
+                  GPtrArray *nodes)
+{
+  g_return_if_fail (prepared->len == nodes->len);
+
+  for (guint i = 0; i < prepared->len; i++)
+    if (g_ptr_array_index (prepared, i) == NULL)
+      g_ptr_array_index (prepared, i) = rp_prepared_new (g_ptr_array_index (nodes, i));
+}

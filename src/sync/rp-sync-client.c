@@ -50,9 +50,7 @@ struct _RpSyncClient
   gint64              local_written_usec;
   gboolean            local_dirty;
   guint               limit;        /* adapted to the byte bound */
-  gint                prepare_share; /* atomic: per mille of a page the fetching
-                                      * thread prepares; the applying one does
-                                      * the rest, so neither waits long */
+  gint                prepare_share; /* see rp_prepared_share_take() */
 };
 
 /* The page cache a first pull into an empty cache may fill */
@@ -304,15 +302,11 @@ parse_changes (RpSyncClient  *self,
   }
 
   /* So is all of the apply path that needs no database */
-  {
-    guint n = batch->docs->len;
-    guint share = n * (guint) g_atomic_int_get (&self->prepare_share) / 1000;
-
-    batch->prepared = g_ptr_array_new_full (n, (GDestroyNotify) rp_prepared_free);
-    for (guint i = 0; i < n; i++)
-      g_ptr_array_add (batch->prepared,
-                       i < share ? rp_prepared_new (g_ptr_array_index (batch->docs, i)) : NULL);
-  }
+  batch->prepared = g_ptr_array_new_full (batch->docs->len, (GDestroyNotify) rp_prepared_free);
+  for (guint i = 0; i < batch->docs->len; i++)
+    g_ptr_array_add (batch->prepared,
+                     rp_prepared_share_take (&self->prepare_share, i, batch->docs->len,
+                                             g_ptr_array_index (batch->docs, i)));
 
   return g_steal_pointer (&batch);
 }
@@ -401,9 +395,7 @@ apply_batch (RpSyncClient  *self,
   if (batch->last_row_seq == NULL)
     return TRUE;
 
-  for (guint i = 0; i < batch->prepared->len; i++)
-    if (g_ptr_array_index (batch->prepared, i) == NULL)
-      g_ptr_array_index (batch->prepared, i) = rp_prepared_new (g_ptr_array_index (batch->docs, i));
+  rp_prepared_fill (batch->prepared, batch->docs);
 
   if (!rp_cache_apply_prepared (self->cache, (RpPrepared *const *) batch->prepared->pdata,
                                 batch->prepared->len, self->checkpoint_key, batch->last_row_seq,
@@ -868,16 +860,11 @@ rp_sync_client_pull (RpSyncClient  *self,
       if (thread != NULL)
         {
           gint64 waited = g_get_monotonic_time ();
-          gint share = g_atomic_int_get (&self->prepare_share);
 
           if (!ok)
             g_cancellable_cancel (prefetch.cancellable);
           g_thread_join (thread);
-
-          /* Waiting here means the fetching thread has too much to do */
-          waited = g_get_monotonic_time () - waited;
-          share += waited > G_TIME_SPAN_MILLISECOND ? -50 : 50;
-          g_atomic_int_set (&self->prepare_share, CLAMP (share, 0, 1000));
+          rp_prepared_share_update (&self->prepare_share, g_get_monotonic_time () - waited);
           if (cancellable != NULL)
             g_signal_handlers_disconnect_by_data (cancellable, prefetch.cancellable);
           g_clear_object (&prefetch.cancellable);
