@@ -1809,7 +1809,7 @@ rp_cache_release_memory (RpCache *self)
  * kernel may have dropped its copy.  An eighth of the memory, between
  * 256 MiB and 4 GiB, is given back when the load ends. */
 static gint64
-bulk_cache_kib (void)
+machine_bulk_cache_kib (void)
 {
   long pages = sysconf (_SC_PHYS_PAGES);
   long page_size = sysconf (_SC_PAGESIZE);
@@ -1846,7 +1846,7 @@ rp_cache_begin_bulk (RpCache  *self,
       for (guint i = 0; i < G_N_ELEMENTS (deferred_indexes); i++)
         g_string_append_printf (sql, "DROP INDEX IF EXISTS %s;", deferred_indexes[i][0]);
       g_string_append_printf (sql, "COMMIT; PRAGMA cache_size = -%" G_GINT64_FORMAT ";",
-                              self->bulk_cache_kib > 0 ? self->bulk_cache_kib : bulk_cache_kib ());
+                              self->bulk_cache_kib > 0 ? self->bulk_cache_kib : machine_bulk_cache_kib ());
       ok = exec_sql (self->wdb, sql->str, error);
       if (ok)
         self->bulk = TRUE;
