@@ -819,46 +819,45 @@ replace_str (char      **field,
 
 static void
 ticket_state_apply_event (TicketState *state,
-                          JsonObject  *event,
+                          const RpJsonValue *event,
                           gint64       at)
 {
-  JsonNode *node = json_object_get_member (event, "changes");
-  const char *handoff = rp_json_string (event, "handoff");
+  const RpJsonValue *changes = rp_json_value_get_member (event, "changes");
+  const char *handoff = rp_json_value_get_string (event, "handoff");
 
-  if (node && JSON_NODE_HOLDS_OBJECT (node))
+  if (changes && changes->kind == RP_JSON_OBJECT)
     {
-      JsonObject *changes = json_node_get_object (node);
       const char *value;
 
-      if ((value = rp_json_string (changes, "status")))
+      if ((value = rp_json_value_get_string (changes, "status")))
         replace_str (&state->status, value);
-      if ((value = rp_json_string (changes, "priority")))
+      if ((value = rp_json_value_get_string (changes, "priority")))
         replace_str (&state->priority, value);
-      if ((value = rp_json_string (changes, "queue")))
+      if ((value = rp_json_value_get_string (changes, "queue")))
         replace_str (&state->queue, value);
-      if (json_object_has_member (changes, "assignee"))
-        replace_str (&state->assignee, rp_json_string (changes, "assignee"));
+      if (rp_json_value_get_member (changes, "assignee"))
+        replace_str (&state->assignee, rp_json_value_get_string (changes, "assignee"));
     }
 
   if (handoff && *handoff)
     {
       replace_str (&state->handoff, handoff);
-      replace_str (&state->handoff_by, rp_json_string (event, "author"));
+      replace_str (&state->handoff_by, rp_json_value_get_string (event, "author"));
       state->handoff_at = at;
     }
 
   state->updated = MAX (state->updated, at);
   state->last_at = at;
-  replace_str (&state->last_id, rp_json_string (event, "_id"));
+  replace_str (&state->last_id, rp_json_value_get_string (event, "_id"));
 }
 
 static gint64
-timestamp_member (JsonObject *obj,
+timestamp_member (const RpJsonValue *obj,
                   const char *member)
 {
   gint64 usec = 0;
 
-  if (!rp_parse_timestamp (rp_json_string (obj, member), &usec))
+  if (!rp_parse_timestamp (rp_json_value_get_string (obj, member), &usec))
     return 0;
   return usec;
 }
@@ -876,19 +875,19 @@ bind_time (sqlite3_stmt *stmt,
 
 static int
 put_ticket (RpCache           *self,
-            JsonObject        *ticket,
+            const RpJsonValue *ticket,
             gint64             doc,
             gint64             cid,
             const TicketState *state)
 {
   sqlite3_stmt *st = self->st_put_ticket;
 
-  bind_text_or_null (st, 1, rp_json_string (ticket, "_id"));
+  bind_text_or_null (st, 1, rp_json_value_get_string (ticket, "_id"));
   sqlite3_bind_int64 (st, 2, doc);
   sqlite3_bind_int64 (st, 3, cid);
-  bind_text_or_null (st, 4, rp_json_string (ticket, "number"));
-  bind_text_or_null (st, 5, rp_json_string (ticket, "subject"));
-  bind_text_or_null (st, 6, rp_json_string (ticket, "channel"));
+  bind_text_or_null (st, 4, rp_json_value_get_string (ticket, "number"));
+  bind_text_or_null (st, 5, rp_json_value_get_string (ticket, "subject"));
+  bind_text_or_null (st, 6, rp_json_value_get_string (ticket, "channel"));
   bind_text_or_null (st, 7, state->queue);
   bind_text_or_null (st, 8, state->priority);
   bind_text_or_null (st, 9, state->status);
@@ -907,30 +906,35 @@ put_ticket (RpCache           *self,
 
 static void
 ticket_state_from_doc (TicketState *state,
-                       JsonObject  *ticket)
+                       const RpJsonValue *ticket)
 {
   memset (state, 0, sizeof *state);
-  state->status = g_strdup (rp_json_string (ticket, "status"));
+  state->status = g_strdup (rp_json_value_get_string (ticket, "status"));
   if (state->status == NULL)
     state->status = g_strdup ("new");
-  state->priority = g_strdup (rp_json_string (ticket, "priority"));
-  state->queue = g_strdup (rp_json_string (ticket, "queue"));
-  state->assignee = g_strdup (rp_json_string (ticket, "assignee"));
+  state->priority = g_strdup (rp_json_value_get_string (ticket, "priority"));
+  state->queue = g_strdup (rp_json_value_get_string (ticket, "queue"));
+  state->assignee = g_strdup (rp_json_value_get_string (ticket, "assignee"));
   state->updated = timestamp_member (ticket, "at");
 }
 
-static JsonObject *
-parse_object (const char *text)
+/* A stored body, or NULL with @tree unset if it is no object */
+static const RpJsonValue *
+parse_object (const char  *text,
+              RpJsonTree **tree)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  JsonNode *root;
+  const RpJsonValue *root;
 
-  if (!json_parser_load_from_data (parser, text, -1, NULL))
+  *tree = text ? rp_json_tree_parse (text, strlen (text), NULL) : NULL;
+  if (*tree == NULL)
     return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-  return json_object_ref (json_node_get_object (root));
+  root = rp_json_tree_get_root (*tree);
+  if (root->kind != RP_JSON_OBJECT)
+    {
+      g_clear_pointer (tree, rp_json_tree_unref);
+      return NULL;
+    }
+  return root;
 }
 
 /* Folds a ticket from scratch: used when an event arrived out of order or
@@ -939,7 +943,8 @@ static int
 fold_ticket (RpCache    *self,
              const char *ticket_id)
 {
-  g_autoptr(JsonObject) ticket = NULL;
+  g_autoptr(RpJsonTree) ticket_tree = NULL;
+  const RpJsonValue *ticket = NULL;
   sqlite3_stmt *stmt = NULL;
   TicketState state;
   gint64 doc = 0, cid = 0;
@@ -951,7 +956,7 @@ fold_ticket (RpCache    *self,
     {
       doc = sqlite3_column_int64 (self->st_get_doc, 0);
       cid = sqlite3_column_int64 (self->st_get_doc, 2);
-      ticket = parse_object ((const char *) sqlite3_column_text (self->st_get_doc, 3));
+      ticket = parse_object ((const char *) sqlite3_column_text (self->st_get_doc, 3), &ticket_tree);
     }
   sqlite3_reset (self->st_get_doc);
 
@@ -975,7 +980,8 @@ fold_ticket (RpCache    *self,
       sqlite3_bind_text (stmt, 1, ticket_id, -1, SQLITE_STATIC);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          g_autoptr(JsonObject) event = parse_object ((const char *) sqlite3_column_text (stmt, 1));
+          g_autoptr(RpJsonTree) event_tree = NULL;
+          const RpJsonValue *event = parse_object ((const char *) sqlite3_column_text (stmt, 1), &event_tree);
           if (event)
             ticket_state_apply_event (&state, event, sqlite3_column_int64 (stmt, 0));
         }
@@ -994,11 +1000,11 @@ fold_ticket (RpCache    *self,
 static int
 apply_ticket_event (RpCache    *self,
                     ApplyCtx   *ctx,
-                    JsonObject *event,
+                    const RpJsonValue *event,
                     gint64      at)
 {
-  const char *ticket_id = rp_json_string (event, "ticket_id");
-  const char *event_id = rp_json_string (event, "_id");
+  const char *ticket_id = rp_json_value_get_string (event, "ticket_id");
+  const char *event_id = rp_json_value_get_string (event, "_id");
   sqlite3_stmt *st = self->st_get_ticket;
   gboolean in_order = FALSE;
   TicketState state = { 0 };
@@ -1058,11 +1064,11 @@ apply_ticket_event (RpCache    *self,
 static int
 apply_ticket_doc (RpCache    *self,
                   ApplyCtx   *ctx,
-                  JsonObject *ticket,
+                  const RpJsonValue *ticket,
                   gint64      doc,
                   gint64      cid)
 {
-  const char *id = rp_json_string (ticket, "_id");
+  const char *id = rp_json_value_get_string (ticket, "_id");
   gboolean has_events;
   TicketState state;
   int rc;
@@ -1090,12 +1096,12 @@ apply_ticket_doc (RpCache    *self,
 
 static int
 apply_consent (RpCache    *self,
-               JsonObject *consent,
+               const RpJsonValue *consent,
                gint64      cid,
                gint64      at)
 {
-  const char *id = rp_json_string (consent, "_id");
-  const char *purpose = rp_json_string (consent, "purpose");
+  const char *id = rp_json_value_get_string (consent, "_id");
+  const char *purpose = rp_json_value_get_string (consent, "purpose");
   gboolean newer = TRUE;
 
   sqlite3_bind_int64 (self->st_get_consent, 1, cid);
@@ -1114,9 +1120,9 @@ apply_consent (RpCache    *self,
 
   sqlite3_bind_int64 (self->st_put_consent, 1, cid);
   sqlite3_bind_text (self->st_put_consent, 2, purpose, -1, SQLITE_STATIC);
-  bind_text_or_null (self->st_put_consent, 3, rp_json_string (consent, "state"));
+  bind_text_or_null (self->st_put_consent, 3, rp_json_value_get_string (consent, "state"));
   sqlite3_bind_int64 (self->st_put_consent, 4, at);
-  bind_text_or_null (self->st_put_consent, 5, rp_json_string (consent, "source"));
+  bind_text_or_null (self->st_put_consent, 5, rp_json_value_get_string (consent, "source"));
   bind_text_or_null (self->st_put_consent, 6, id);
   return step_done (self->st_put_consent);
 }
@@ -1225,7 +1231,7 @@ remove_doc (RpCache    *self,
             gint64      rowid,
             const char *type,
             gint64      cid,
-            JsonObject *old)
+            const RpJsonValue *old)
 {
   int rc;
 
@@ -1244,13 +1250,13 @@ remove_doc (RpCache    *self,
     return rc;
 
   if (old != NULL && g_strcmp0 (type, "ticket") == 0)
-    g_hash_table_add (ctx->dirty_tickets, g_strdup (rp_json_string (old, "_id")));
-  else if (old != NULL && g_strcmp0 (type, "ticket_event") == 0 && rp_json_string (old, "ticket_id"))
-    g_hash_table_add (ctx->dirty_tickets, g_strdup (rp_json_string (old, "ticket_id")));
-  else if (old != NULL && g_strcmp0 (type, "consent") == 0 && rp_json_string (old, "purpose"))
+    g_hash_table_add (ctx->dirty_tickets, g_strdup (rp_json_value_get_string (old, "_id")));
+  else if (old != NULL && g_strcmp0 (type, "ticket_event") == 0 && rp_json_value_get_string (old, "ticket_id"))
+    g_hash_table_add (ctx->dirty_tickets, g_strdup (rp_json_value_get_string (old, "ticket_id")));
+  else if (old != NULL && g_strcmp0 (type, "consent") == 0 && rp_json_value_get_string (old, "purpose"))
     g_hash_table_add (ctx->dirty_consents,
                       g_strdup_printf ("%" G_GINT64_FORMAT "\037%s", cid,
-                                       rp_json_string (old, "purpose")));
+                                       rp_json_value_get_string (old, "purpose")));
   return SQLITE_OK;
 }
 
@@ -1302,7 +1308,8 @@ store_doc (RpCache      *self,
            RpPrepared   *p,
            RpApplyStats *stats)
 {
-  g_autoptr(JsonObject) old = NULL;
+  g_autoptr(RpJsonTree) old_tree = NULL;
+  const RpJsonValue *old = NULL;
   g_autofree char *old_type = NULL;
   gint64 old_rowid = 0, old_cid = 0, rowid = 0, cid = 0;
   gboolean inserted = FALSE;
@@ -1349,7 +1356,7 @@ store_doc (RpCache      *self,
             }
           old_type = g_strdup ((const char *) sqlite3_column_text (self->st_get_doc, 1));
           old_cid = sqlite3_column_int64 (self->st_get_doc, 2);
-          old = parse_object (old_body);
+          old = parse_object (old_body, &old_tree);
         }
       sqlite3_reset (self->st_get_doc);
 
@@ -1358,12 +1365,12 @@ store_doc (RpCache      *self,
           /* Derived rows go and come back from the new body */
           if ((rc = remove_keys_of_doc (self, old_rowid)) != SQLITE_OK)
             return rc;
-          if (old && g_strcmp0 (old_type, "consent") == 0 && rp_json_string (old, "purpose"))
+          if (old && g_strcmp0 (old_type, "consent") == 0 && rp_json_value_get_string (old, "purpose"))
             g_hash_table_add (ctx->dirty_consents,
                               g_strdup_printf ("%" G_GINT64_FORMAT "\037%s", old_cid,
-                                               rp_json_string (old, "purpose")));
-          if (old && g_strcmp0 (old_type, "ticket_event") == 0 && rp_json_string (old, "ticket_id"))
-            g_hash_table_add (ctx->dirty_tickets, g_strdup (rp_json_string (old, "ticket_id")));
+                                               rp_json_value_get_string (old, "purpose")));
+          if (old && g_strcmp0 (old_type, "ticket_event") == 0 && rp_json_value_get_string (old, "ticket_id"))
+            g_hash_table_add (ctx->dirty_tickets, g_strdup (rp_json_value_get_string (old, "ticket_id")));
         }
 
       if ((rc = insert_doc (self, p, old_rowid, cid)) != SQLITE_OK)
@@ -1421,7 +1428,8 @@ apply_tombstone (RpCache      *self,
                  const char   *id,
                  RpApplyStats *stats)
 {
-  g_autoptr(JsonObject) old = NULL;
+  g_autoptr(RpJsonTree) old_tree = NULL;
+  const RpJsonValue *old = NULL;
   g_autofree char *type = NULL;
   gint64 rowid = 0, cid = 0;
   int rc;
@@ -1440,7 +1448,7 @@ apply_tombstone (RpCache      *self,
       rowid = sqlite3_column_int64 (self->st_get_doc, 0);
       type = g_strdup ((const char *) sqlite3_column_text (self->st_get_doc, 1));
       cid = sqlite3_column_int64 (self->st_get_doc, 2);
-      old = parse_object ((const char *) sqlite3_column_text (self->st_get_doc, 3));
+      old = parse_object ((const char *) sqlite3_column_text (self->st_get_doc, 3), &old_tree);
     }
   sqlite3_reset (self->st_get_doc);
 
@@ -1480,6 +1488,7 @@ apply_prepared (RpCache      *self,
                 gpointer      user_data,
                 RpApplyStats *stats)
 {
+  rp_prepared_prepare (p);
   if (p->error != NULL)
     {
       skip (skip_func, user_data, stats, p->id, p->error);
@@ -1491,7 +1500,7 @@ apply_prepared (RpCache      *self,
 
   if (p->type == RP_DOC_ERASURE)
     {
-      int rc = erase_in_transaction (self, ctx, rp_json_string (p->doc, "customer_id"));
+      int rc = erase_in_transaction (self, ctx, rp_json_value_get_string (p->doc, "customer_id"));
       if (rc == SQLITE_OK)
         stats->erased++;
       return rc;
@@ -1638,7 +1647,7 @@ rp_cache_apply (RpCache       *self,
   g_return_val_if_fail (docs != NULL || n_docs == 0, FALSE);
 
   for (guint i = 0; i < n_docs; i++)
-    g_ptr_array_add (prepared, docs[i] ? rp_prepared_new (docs[i]) : NULL);
+    g_ptr_array_add (prepared, docs[i] ? rp_prepared_new_from_node (docs[i]) : NULL);
   return rp_cache_apply_prepared (self, (RpPrepared *const *) prepared->pdata, n_docs,
                                   checkpoint_db, checkpoint_seq, skip_func, user_data,
                                   stats, error);
@@ -1952,6 +1961,7 @@ rp_cache_create (RpCache        *self,
                  RpApplyStats   *stats,
                  GError        **error)
 {
+  g_autoptr(GPtrArray) prepared = NULL;
   RpApplyStats local_stats = { 0 };
   RpApplyStats batch = { 0 };
   sqlite3_stmt *stmt = NULL;
@@ -1965,23 +1975,17 @@ rp_cache_create (RpCache        *self,
     stats = &local_stats;
 
   /* Refuse rather than skip: the agent must hear what is wrong */
+  prepared = g_ptr_array_new_full (n_docs, (GDestroyNotify) rp_prepared_free);
   for (guint i = 0; i < n_docs; i++)
     {
-      g_autoptr(GError) local_error = NULL;
-      JsonObject *doc;
+      RpPrepared *p = rp_prepared_new_from_node (docs[i]);
 
-      if (!JSON_NODE_HOLDS_OBJECT (docs[i]))
-        {
-          g_set_error_literal (error, RP_ERROR, RP_ERROR_INVALID, _("not a JSON object"));
-          return FALSE;
-        }
-      doc = json_node_get_object (docs[i]);
-      json_object_remove_member (doc, "_rev");
-      if (!rp_doc_validate (doc, NULL, &local_error) || rp_json_bool (doc, "_deleted"))
+      g_ptr_array_add (prepared, p);
+      rp_prepared_prepare (p);
+      if (p->error != NULL || p->deleted)
         {
           g_set_error (error, RP_ERROR, RP_ERROR_INVALID, _("Could not save %s: %s"),
-                       rp_json_string (doc, "_id") ? rp_json_string (doc, "_id") : "?",
-                       local_error ? local_error->message : _("deletions cannot be created"));
+                       p->id ? p->id : "?", p->error ? p->error : _("deletions cannot be created"));
           return FALSE;
         }
     }
@@ -2000,27 +2004,24 @@ rp_cache_create (RpCache        *self,
                              -1, &stmt, NULL);
   for (guint i = 0; rc == SQLITE_OK && i < n_docs; i++)
     {
-      JsonObject *doc = json_node_get_object (docs[i]);
-      RpDocType type = rp_doc_type_from_string (rp_json_string (doc, "type"));
-      g_autofree char *body = NULL;
+      RpPrepared *p = g_ptr_array_index (prepared, i);
       g_autofree char *rev = NULL;
-      gsize len;
       guint skipped = batch.skipped;
 
-      g_autoptr(RpPrepared) prepared = rp_prepared_new (docs[i]);
-
-      rc = apply_prepared (self, &ctx, prepared, NULL, NULL, &batch);
+      rc = apply_prepared (self, &ctx, p, NULL, NULL, &batch);
       if (rc == SQLITE_OK && batch.skipped != skipped)
         rc = SQLITE_CONSTRAINT;
       if (rc != SQLITE_OK)
         break;
 
-      body = rp_json_canonical (docs[i], &len);
-      rev = revision_of (body, len);
-      sqlite3_bind_text (stmt, 1, rp_json_string (doc, "_id"), -1, SQLITE_STATIC);
-      bind_text_or_null (stmt, 2, rp_doc_customer_id (doc, type));
+      /* An erasure keeps no body of its own: it is queued as written */
+      if (p->body == NULL)
+        p->body = rp_json_value_canonical (p->doc, "_rev", &p->body_len);
+      rev = revision_of (p->body, p->body_len);
+      sqlite3_bind_text (stmt, 1, p->id, -1, SQLITE_STATIC);
+      bind_text_or_null (stmt, 2, rp_doc_customer_id (p->doc, p->type));
       bind_text_or_null (stmt, 3, db);
-      sqlite3_bind_text (stmt, 4, body, len, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, p->body, p->body_len, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 5, rev, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 6, g_get_real_time ());
       rc = step_done (stmt);

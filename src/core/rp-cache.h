@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "rp-json.h"
 #include "rp-types.h"
 
 G_BEGIN_DECLS
@@ -110,14 +111,18 @@ gboolean     rp_cache_apply            (RpCache             *self,
                                         RpApplyStats        *stats,
                                         GError             **error);
 
-/* A document readied for the apply path on the caller's thread: checked
- * against DESIGN §3, its canonical body (without `_rev`), derived columns
- * and folded search keys worked out, so the writer only writes.  Import
- * and sync prepare on their parsing threads.  Takes a reference on @node
- * and may change it (drops `_rev`). */
+/* A document readied for the apply path: checked against DESIGN §3, its
+ * canonical body (without `_rev`), derived columns and folded search keys
+ * worked out, so the writer only writes.  Import and sync prepare on
+ * their parsing threads.  rp_prepared_new() only records @doc (a value of
+ * @tree, which it keeps a reference on); rp_prepared_prepare() does the
+ * work, once, and the apply path does it for any not yet prepared. */
 typedef struct _RpPrepared RpPrepared;
 
-RpPrepared  *rp_prepared_new           (JsonNode            *node);
+RpPrepared  *rp_prepared_new           (RpJsonTree          *tree,
+                                        const RpJsonValue   *doc);
+RpPrepared  *rp_prepared_new_from_node (JsonNode            *node);
+void         rp_prepared_prepare       (RpPrepared          *doc);
 void         rp_prepared_free          (RpPrepared          *doc);
 /* The `_id`, or NULL */
 const char  *rp_prepared_get_id        (RpPrepared          *doc);
@@ -126,18 +131,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (RpPrepared, rp_prepared_free)
 
 /* Preparing is shared between the thread that parses a batch and the one
  * that applies it.  The parser prepares the first @share per mille of a
- * batch (rp_prepared_share_take()); the applier prepares the rest
- * (rp_prepared_fill()) and moves @share by how long it waited for the
- * batch (rp_prepared_share_update()), so that neither side idles.
+ * batch (rp_prepared_share_prepare()); the applier prepares the rest
+ * (rp_prepared_prepare_all()) and moves @share by how long it waited for
+ * the batch (rp_prepared_share_update()), so that neither side idles.
  * @share is read and written atomically. */
-RpPrepared  *rp_prepared_share_take    (gint                *share,
+void         rp_prepared_share_prepare (gint                *share,
                                         guint                index,
                                         guint                n,
-                                        JsonNode            *node);
+                                        RpPrepared          *doc);
 void         rp_prepared_share_update  (gint                *share,
                                         gint64               waited_usec);
-void         rp_prepared_fill          (GPtrArray           *prepared,
-                                        GPtrArray           *nodes);
+void         rp_prepared_prepare_all   (GPtrArray           *prepared);
 
 /* rp_cache_apply() for prepared documents */
 gboolean     rp_cache_apply_prepared   (RpCache             *self,

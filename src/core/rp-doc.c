@@ -350,21 +350,20 @@ rp_json_bool (JsonObject *obj,
 }
 
 static gboolean
-is_string_node (JsonNode *node)
+is_string (const RpJsonValue *value)
 {
-  return JSON_NODE_TYPE (node) == JSON_NODE_VALUE &&
-         json_node_get_value_type (node) == G_TYPE_STRING;
+  return value != NULL && value->kind == RP_JSON_STRING;
 }
 
 static gboolean
-check_field (JsonObject  *doc,
-             const Field *field,
-             GError     **error)
+check_field (const RpJsonValue  *doc,
+             const Field        *field,
+             GError            **error)
 {
-  JsonNode *node = json_object_get_member (doc, field->name);
+  const RpJsonValue *value = rp_json_value_get_member (doc, field->name);
   const char *str = NULL;
 
-  if (node == NULL)
+  if (value == NULL)
     {
       if (field->required)
         {
@@ -377,15 +376,15 @@ check_field (JsonObject  *doc,
   switch (field->kind)
     {
     case F_STRING_OR_NULL:
-      if (JSON_NODE_HOLDS_NULL (node))
+      if (value->kind == RP_JSON_NULL)
         return TRUE;
       G_GNUC_FALLTHROUGH;
     case F_STRING:
     case F_TIMESTAMP:
     case F_CUSTOMER:
-      if (!is_string_node (node))
+      if (!is_string (value))
         goto wrong_type;
-      str = json_node_get_string (node);
+      str = value->v.s;
       if (field->kind == F_TIMESTAMP && !rp_parse_timestamp (str, NULL))
         goto wrong_type;
       if (field->kind == F_CUSTOMER && (!g_str_has_prefix (str, "customer:") || str[9] == '\0'))
@@ -399,62 +398,46 @@ check_field (JsonObject  *doc,
       return TRUE;
 
     case F_INT:
-      if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE || json_node_get_value_type (node) != G_TYPE_INT64)
+      if (value->kind != RP_JSON_INT)
         goto wrong_type;
       return TRUE;
 
     case F_BOOL:
-      if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+      if (value->kind != RP_JSON_BOOL)
         goto wrong_type;
       return TRUE;
 
     case F_OBJECT:
-      if (!JSON_NODE_HOLDS_OBJECT (node))
+      if (value->kind != RP_JSON_OBJECT)
         goto wrong_type;
       return TRUE;
 
     case F_STRINGS:
     case F_OBJECTS:
-      if (!JSON_NODE_HOLDS_ARRAY (node))
+      if (value->kind != RP_JSON_ARRAY)
         goto wrong_type;
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint n = json_array_get_length (array);
-
-        for (guint i = 0; i < n; i++)
-          {
-            JsonNode *element = json_array_get_element (array, i);
-
-            if (field->kind == F_STRINGS ? !is_string_node (element) : !JSON_NODE_HOLDS_OBJECT (element))
-              goto wrong_type;
-          }
-      }
+      for (guint i = 0; i < value->len; i++)
+        if (value->v.items[i].kind != (field->kind == F_STRINGS ? RP_JSON_STRING : RP_JSON_OBJECT))
+          goto wrong_type;
       return TRUE;
 
     case F_MONEY:
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        goto wrong_type;
       {
-        JsonObject *money = json_node_get_object (node);
-        JsonNode *amount = json_object_get_member (money, "amount");
+        const RpJsonValue *amount = rp_json_value_get_member (value, "amount");
 
-        if (amount == NULL || JSON_NODE_TYPE (amount) != JSON_NODE_VALUE ||
-            json_node_get_value_type (amount) != G_TYPE_INT64 ||
-            rp_json_string (money, "currency") == NULL)
+        if (amount == NULL || amount->kind != RP_JSON_INT ||
+            rp_json_value_get_string (value, "currency") == NULL)
           goto wrong_type;
       }
       return TRUE;
 
     case F_NAME:
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        goto wrong_type;
       {
-        JsonObject *name = json_node_get_object (node);
-        JsonNode *family = json_object_get_member (name, "family");
-        JsonNode *given = json_object_get_member (name, "given");
+        const RpJsonValue *family = rp_json_value_get_member (value, "family");
+        const RpJsonValue *given = rp_json_value_get_member (value, "given");
 
-        if ((family && !is_string_node (family)) || (given && !is_string_node (given)) ||
-            (family == NULL && given == NULL))
+        if (value->kind != RP_JSON_OBJECT || (family && !is_string (family)) ||
+            (given && !is_string (given)) || (family == NULL && given == NULL))
           goto wrong_type;
       }
       return TRUE;
@@ -469,9 +452,9 @@ wrong_type:
 }
 
 gboolean
-rp_doc_validate (JsonObject  *doc,
-                 RpDocType   *out_type,
-                 GError     **error)
+rp_doc_validate (const RpJsonValue  *doc,
+                 RpDocType          *out_type,
+                 GError            **error)
 {
   const char *id;
   const char *type_str;
@@ -482,14 +465,20 @@ rp_doc_validate (JsonObject  *doc,
   if (out_type)
     *out_type = RP_DOC_UNKNOWN;
 
-  id = rp_json_string (doc, "_id");
+  if (doc == NULL || doc->kind != RP_JSON_OBJECT)
+    {
+      g_set_error_literal (error, RP_ERROR, RP_ERROR_INVALID, _("not a JSON object"));
+      return FALSE;
+    }
+
+  id = rp_json_value_get_string (doc, "_id");
   if (id == NULL || *id == '\0')
     {
       g_set_error_literal (error, RP_ERROR, RP_ERROR_INVALID, _("no “_id”"));
       return FALSE;
     }
 
-  if (rp_json_bool (doc, "_deleted"))
+  if (rp_json_value_get_bool (doc, "_deleted"))
     {
       /* A tombstone: its type is the one its id names */
       colon = strchr (id, ':');
@@ -502,7 +491,7 @@ rp_doc_validate (JsonObject  *doc,
       return TRUE;
     }
 
-  type_str = rp_json_string (doc, "type");
+  type_str = rp_json_value_get_string (doc, "type");
   if (type_str == NULL)
     {
       g_set_error_literal (error, RP_ERROR, RP_ERROR_INVALID, _("no “type”"));
@@ -523,10 +512,10 @@ rp_doc_validate (JsonObject  *doc,
     }
 
   {
-    const char *at = rp_json_string (doc, "at");
-    JsonNode *at_node = json_object_get_member (doc, "at");
+    const char *at = rp_json_value_get_string (doc, "at");
+    const RpJsonValue *at_value = rp_json_value_get_member (doc, "at");
 
-    if ((at_node != NULL && at == NULL) || (at != NULL && !rp_parse_timestamp (at, NULL)))
+    if ((at_value != NULL && at == NULL) || (at != NULL && !rp_parse_timestamp (at, NULL)))
       {
         g_set_error_literal (error, RP_ERROR, RP_ERROR_INVALID,
                              _("“at” is not an RFC 3339 time"));
@@ -550,15 +539,15 @@ rp_doc_validate (JsonObject  *doc,
 }
 
 const char *
-rp_doc_customer_id (JsonObject *doc,
-                    RpDocType   type)
+rp_doc_customer_id (const RpJsonValue *doc,
+                    RpDocType          type)
 {
   switch (type)
     {
     case RP_DOC_CUSTOMER:
-      return rp_json_string (doc, "_id");
+      return rp_json_value_get_string (doc, "_id");
     case RP_DOC_MERGE:
-      return rp_json_string (doc, "survivor");
+      return rp_json_value_get_string (doc, "survivor");
     case RP_DOC_ORDER:
     case RP_DOC_TICKET:
     case RP_DOC_TICKET_EVENT:
@@ -568,7 +557,7 @@ rp_doc_customer_id (JsonObject *doc,
     case RP_DOC_SURVEY:
     case RP_DOC_ERASURE:
     case RP_DOC_UNKNOWN:   /* so an erasure reaches documents we do not show */
-      return rp_json_string (doc, "customer_id");
+      return rp_json_value_get_string (doc, "customer_id");
     case RP_DOC_AGENT:
     case RP_DOC_QUEUE:
     case RP_N_DOC_TYPES:
@@ -632,10 +621,101 @@ append_int (GString *out,
 }
 
 static int
-compare_names (gconstpointer a,
-               gconstpointer b)
+compare_members (gconstpointer a,
+                 gconstpointer b)
 {
-  return strcmp (*(const char **) a, *(const char **) b);
+  const RpJsonValue *x = *(const RpJsonValue *const *) a;
+  const RpJsonValue *y = *(const RpJsonValue *const *) b;
+  int cmp = strcmp (x->name, y->name);
+
+  /* Of members with one name, the last written is the one kept */
+  return cmp != 0 ? cmp : (x < y ? -1 : x > y);
+}
+
+static void
+append_object (GString           *out,
+               const RpJsonValue *object,
+               gboolean           sorted,
+               const char        *without)
+{
+  const RpJsonValue *stack_members[32];
+  const RpJsonValue **members = stack_members;
+  gboolean first = TRUE;
+  guint n = object->len;
+
+  if (n > G_N_ELEMENTS (stack_members))
+    members = g_new (const RpJsonValue *, n);
+  for (guint i = 0; i < n; i++)
+    members[i] = &object->v.items[i];
+  if (sorted)
+    qsort (members, n, sizeof (RpJsonValue *), compare_members);
+
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < n; i++)
+    {
+      if (sorted && i + 1 < n && strcmp (members[i]->name, members[i + 1]->name) == 0)
+        continue;
+      if (without != NULL && strcmp (members[i]->name, without) == 0)
+        continue;
+      if (!first)
+        g_string_append_c (out, ',');
+      first = FALSE;
+      append_string (out, members[i]->name);
+      g_string_append_c (out, ':');
+      rp_json_value_append (out, members[i], sorted, NULL);
+    }
+  g_string_append_c (out, '}');
+
+  if (members != stack_members)
+    g_free (members);
+}
+
+void
+rp_json_value_append (GString           *out,
+                      const RpJsonValue *value,
+                      gboolean           sorted,
+                      const char        *without)
+{
+  switch ((RpJsonKind) value->kind)
+    {
+    case RP_JSON_OBJECT:
+      append_object (out, value, sorted, without);
+      break;
+
+    case RP_JSON_ARRAY:
+      g_string_append_c (out, '[');
+      for (guint i = 0; i < value->len; i++)
+        {
+          if (i > 0)
+            g_string_append_c (out, ',');
+          rp_json_value_append (out, &value->v.items[i], sorted, NULL);
+        }
+      g_string_append_c (out, ']');
+      break;
+
+    case RP_JSON_STRING:
+      append_string (out, value->v.s);
+      break;
+
+    case RP_JSON_INT:
+      append_int (out, value->v.i);
+      break;
+
+    case RP_JSON_BOOL:
+      g_string_append (out, value->v.b ? "true" : "false");
+      break;
+
+    case RP_JSON_DOUBLE:
+      {
+        char buf[G_ASCII_DTOSTR_BUF_SIZE];
+        g_string_append (out, g_ascii_dtostr (buf, sizeof buf, value->v.d));
+      }
+      break;
+
+    case RP_JSON_NULL:
+    default:
+      g_string_append (out, "null");
+    }
 }
 
 void
@@ -643,97 +723,31 @@ rp_json_append (GString  *out,
                 JsonNode *node,
                 gboolean  sorted)
 {
-  if (node == NULL)
-    {
-      g_string_append (out, "null");
-      return;
-    }
+  g_autoptr(RpJsonTree) tree = rp_json_tree_new_from_node (node);
 
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *obj = json_node_get_object (node);
-        guint n = json_object_get_size (obj);
-        g_autofree const char **names = g_new (const char *, n + 1);
-        JsonObjectIter iter;
-        const char *name;
-        guint i = 0;
+  rp_json_value_append (out, rp_json_tree_get_root (tree), sorted, NULL);
+}
 
-        json_object_iter_init_ordered (&iter, obj);
-        while (json_object_iter_next_ordered (&iter, &name, NULL))
-          names[i++] = name;
-        if (sorted)
-          qsort (names, n, sizeof (char *), compare_names);
+char *
+rp_json_value_canonical (const RpJsonValue *value,
+                         const char        *without,
+                         gsize             *out_len)
+{
+  GString *out = g_string_sized_new (512);
 
-        g_string_append_c (out, '{');
-        for (i = 0; i < n; i++)
-          {
-            if (i > 0)
-              g_string_append_c (out, ',');
-            append_string (out, names[i]);
-            g_string_append_c (out, ':');
-            rp_json_append (out, json_object_get_member (obj, names[i]), sorted);
-          }
-        g_string_append_c (out, '}');
-      }
-      break;
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint n = json_array_get_length (array);
-
-        g_string_append_c (out, '[');
-        for (guint i = 0; i < n; i++)
-          {
-            if (i > 0)
-              g_string_append_c (out, ',');
-            rp_json_append (out, json_array_get_element (array, i), sorted);
-          }
-        g_string_append_c (out, ']');
-      }
-      break;
-
-    case JSON_NODE_VALUE:
-      switch (json_node_get_value_type (node))
-        {
-        case G_TYPE_STRING:
-          append_string (out, json_node_get_string (node));
-          break;
-        case G_TYPE_INT64:
-          append_int (out, json_node_get_int (node));
-          break;
-        case G_TYPE_BOOLEAN:
-          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-          break;
-        case G_TYPE_DOUBLE:
-          {
-            char buf[G_ASCII_DTOSTR_BUF_SIZE];
-            g_string_append (out, g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
-          }
-          break;
-        default:
-          g_string_append (out, "null");
-        }
-      break;
-
-    case JSON_NODE_NULL:
-    default:
-      g_string_append (out, "null");
-    }
+  rp_json_value_append (out, value, TRUE, without);
+  if (out_len)
+    *out_len = out->len;
+  return g_string_free (out, FALSE);
 }
 
 char *
 rp_json_canonical (JsonNode *node,
                    gsize    *out_len)
 {
-  GString *out = g_string_sized_new (512);
+  g_autoptr(RpJsonTree) tree = rp_json_tree_new_from_node (node);
 
-  rp_json_append (out, node, TRUE);
-  if (out_len)
-    *out_len = out->len;
-  return g_string_free (out, FALSE);
+  return rp_json_value_canonical (rp_json_tree_get_root (tree), NULL, out_len);
 }
 
 static gboolean
@@ -749,22 +763,20 @@ has_cjk (const char *text)
 }
 
 static char *
-display_name_of (JsonObject *customer,
-                 const char *member)
+display_name_of (const RpJsonValue *customer,
+                 const char        *member)
 {
-  JsonNode *node = json_object_get_member (customer, member);
-  JsonObject *name;
+  const RpJsonValue *name = rp_json_value_get_member (customer, member);
   const char *family;
   const char *given;
   const char *language;
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  if (name == NULL || name->kind != RP_JSON_OBJECT)
     return NULL;
 
-  name = json_node_get_object (node);
-  family = rp_json_string (name, "family");
-  given = rp_json_string (name, "given");
-  language = rp_json_string (customer, "language");
+  family = rp_json_value_get_string (name, "family");
+  given = rp_json_value_get_string (name, "given");
+  language = rp_json_value_get_string (customer, "language");
 
   if (family == NULL || *family == '\0')
     return given ? g_strdup (given) : NULL;
@@ -781,14 +793,14 @@ display_name_of (JsonObject *customer,
 }
 
 char *
-rp_customer_display_name (JsonObject *customer)
+rp_customer_display_name (const RpJsonValue *customer)
 {
   char *name = display_name_of (customer, "name");
   return name ? name : g_strdup ("");
 }
 
 char *
-rp_customer_display_kana (JsonObject *customer)
+rp_customer_display_kana (const RpJsonValue *customer)
 {
   return display_name_of (customer, "kana");
 }

@@ -7,6 +7,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "rp-json.h"
 #include "rp-types.h"
 
 G_BEGIN_DECLS
@@ -26,13 +27,13 @@ RpKindMask  rp_kind_from_string     (const char  *str);
  * form `<type>:<id>`, a known or unknown `type`, RFC 3339 `at`, and, for
  * known types, every field of the right JSON type.  Tombstones (`_deleted`)
  * only need an `_id`.  Sets @out_type (RP_DOC_UNKNOWN for other types). */
-gboolean    rp_doc_validate         (JsonObject  *doc,
-                                     RpDocType   *out_type,
-                                     GError     **error);
+gboolean    rp_doc_validate         (const RpJsonValue  *doc,
+                                     RpDocType          *out_type,
+                                     GError            **error);
 
 /* The customer id (`customer:<uuid>`) a document is about, or NULL */
-const char *rp_doc_customer_id      (JsonObject  *doc,
-                                     RpDocType    type);
+const char *rp_doc_customer_id      (const RpJsonValue  *doc,
+                                     RpDocType           type);
 
 /* Parses an RFC 3339 timestamp into a UTC unix time in microseconds */
 gboolean    rp_parse_timestamp      (const char  *text,
@@ -57,11 +58,20 @@ char       *rp_json_canonical       (JsonNode    *node,
 void        rp_json_append          (GString     *out,
                                      JsonNode    *node,
                                      gboolean     sorted);
+/* The same for a tree's value; @without names a member of the outermost
+ * object to leave out (`_rev`), or is NULL */
+void        rp_json_value_append    (GString           *out,
+                                     const RpJsonValue *value,
+                                     gboolean           sorted,
+                                     const char        *without);
+char       *rp_json_value_canonical (const RpJsonValue *value,
+                                     const char        *without,
+                                     gsize             *out_len);
 
 /* Display name, family name first when the customer's language is Japanese
  * or the name is written in CJK script. */
-char       *rp_customer_display_name (JsonObject *customer);
-char       *rp_customer_display_kana (JsonObject *customer);
+char       *rp_customer_display_name (const RpJsonValue *customer);
+char       *rp_customer_display_kana (const RpJsonValue *customer);
 
 /* Queue terms (DESIGN §6), the same in the app, the CLI and the tests */
 typedef enum

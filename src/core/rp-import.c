@@ -33,8 +33,7 @@ typedef struct
 /* One unit of work from the parser thread to the writer */
 typedef struct
 {
-  GPtrArray *nodes;        /* JsonNode */
-  GPtrArray *prepared;     /* RpPrepared of each node, NULL until prepared */
+  GPtrArray *prepared;     /* RpPrepared of each document that parsed */
   GPtrArray *failures;     /* "id\037reason" for spans that did not parse */
   gsize      pos;
   gboolean   last;
@@ -44,7 +43,6 @@ static void
 batch_free (Batch *batch)
 {
   g_clear_pointer (&batch->prepared, g_ptr_array_unref);
-  g_clear_pointer (&batch->nodes, g_ptr_array_unref);
   g_clear_pointer (&batch->failures, g_ptr_array_unref);
   g_free (batch);
 }
@@ -245,7 +243,7 @@ parse_thread (gpointer data)
 
       Batch *done = g_async_queue_pop (p->empty);
 
-      /* Freeing a batch's nodes costs as much as a tenth of applying them:
+      /* Freeing a batch's trees costs as much as a tenth of applying them:
        * the writer hands spent batches back to be freed here */
       if (done != GINT_TO_POINTER (1))
         batch_free (done);
@@ -255,13 +253,12 @@ parse_thread (gpointer data)
           break;
         }
 
-      batch->nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
       batch->prepared = g_ptr_array_new_with_free_func ((GDestroyNotify) rp_prepared_free);
       batch->failures = g_ptr_array_new_with_free_func (g_free);
 
-      while (batch->nodes->len + batch->failures->len < RP_IMPORT_BATCH)
+      while (batch->prepared->len + batch->failures->len < RP_IMPORT_BATCH)
         {
-          JsonNode *node;
+          g_autoptr(RpJsonTree) tree = NULL;
 
           if (!scanner_next (&p->scanner, &start, &end))
             {
@@ -269,11 +266,12 @@ parse_thread (gpointer data)
               break;
             }
 
-          if ((node = rp_json_parse (p->scanner.data + start, end - start, NULL)))
+          if ((tree = rp_json_tree_parse (p->scanner.data + start, end - start, NULL)))
             {
-              g_ptr_array_add (batch->prepared, rp_prepared_share_take (&p->share, batch->nodes->len,
-                                                                        RP_IMPORT_BATCH, node));
-              g_ptr_array_add (batch->nodes, node);
+              RpPrepared *prepared = rp_prepared_new (tree, rp_json_tree_get_root (tree));
+
+              rp_prepared_share_prepare (&p->share, batch->prepared->len, RP_IMPORT_BATCH, prepared);
+              g_ptr_array_add (batch->prepared, prepared);
             }
           else
             {
@@ -353,14 +351,14 @@ rp_import_file (RpCache           *cache,
         }
 
       if (ok)
-        rp_prepared_fill (batch->prepared, batch->nodes);
+        rp_prepared_prepare_all (batch->prepared);
 
       if (ok && !rp_cache_apply_prepared (cache, (RpPrepared *const *) batch->prepared->pdata,
                                           batch->prepared->len, NULL, NULL, skip_func, user_data,
                                           stats, error))
         ok = FALSE;
 
-      docs += batch->nodes->len + batch->failures->len;
+      docs += batch->prepared->len + batch->failures->len;
       if (ok && progress_func)
         progress_func (batch->pos, p.scanner.len, docs, user_data);
 

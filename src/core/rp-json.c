@@ -1,4 +1,8 @@
-/* rp-json.c: a fast, strict JSON reader producing json-glib nodes
+/* rp-json.c: a fast, strict JSON reader and the flat trees it builds
+ *
+ * Every synced or imported document goes through here.  A json-glib
+ * tree costs an allocation per value and a hash table per object, which
+ * took more time than parsing itself; a flat tree takes a few blocks.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,17 +20,109 @@
 #include "rp-json.h"
 
 #define MAX_DEPTH 64
+#define BLOCK_SIZE (64 * 1024)
+
+typedef struct _Block Block;
+struct _Block
+{
+  Block *next;
+  gsize  size;
+  gsize  used;
+  char   data[];
+};
+
+struct _RpJsonTree
+{
+  gint        ref_count;
+  RpJsonValue root;
+  Block      *blocks;     /* the newest first */
+};
+
+static RpJsonTree *
+tree_new (gsize size_hint)
+{
+  RpJsonTree *tree = g_new0 (RpJsonTree, 1);
+  gsize size = MAX (size_hint, 256);
+
+  tree->ref_count = 1;
+  tree->blocks = g_malloc (sizeof (Block) + size);
+  tree->blocks->next = NULL;
+  tree->blocks->size = size;
+  tree->blocks->used = 0;
+  return tree;
+}
+
+static gpointer
+tree_alloc (RpJsonTree *tree,
+            gsize       size)
+{
+  Block *block = tree->blocks;
+  gsize at = (block->used + 7) & ~(gsize) 7;
+  gpointer mem;
+
+  if (at + size > block->size)
+    {
+      gsize block_size = MAX (BLOCK_SIZE, size);
+
+      block = g_malloc (sizeof (Block) + block_size);
+      block->next = tree->blocks;
+      block->size = block_size;
+      tree->blocks = block;
+      at = 0;
+    }
+  mem = block->data + at;
+  block->used = at + size;
+  return mem;
+}
+
+RpJsonTree *
+rp_json_tree_ref (RpJsonTree *tree)
+{
+  g_return_val_if_fail (tree != NULL, NULL);
+
+  g_atomic_int_inc (&tree->ref_count);
+  return tree;
+}
+
+void
+rp_json_tree_unref (RpJsonTree *tree)
+{
+  g_return_if_fail (tree != NULL);
+
+  if (!g_atomic_int_dec_and_test (&tree->ref_count))
+    return;
+  for (Block *block = tree->blocks, *next; block; block = next)
+    {
+      next = block->next;
+      g_free (block);
+    }
+  g_free (tree);
+}
+
+const RpJsonValue *
+rp_json_tree_get_root (RpJsonTree *tree)
+{
+  g_return_val_if_fail (tree != NULL, NULL);
+
+  return &tree->root;
+}
+
+/* Reading */
 
 typedef struct
 {
-  const char *p;
-  const char *end;
-  const char *start;
-  GString    *buf;      /* scratch for strings with escapes */
-  GError    **error;
+  const char  *p;
+  const char  *end;
+  const char  *start;
+  GString     *buf;       /* scratch for strings with escapes */
+  GError     **error;
+  RpJsonTree  *tree;
+  RpJsonValue *stack;     /* values read whose container is still open */
+  guint        n_stack;
+  guint        stack_size;
 } Reader;
 
-static JsonNode *read_value (Reader *r, int depth);
+static gboolean read_value (Reader *r, int depth);
 
 static gboolean
 fail (Reader     *r,
@@ -46,6 +142,24 @@ skip_ws (Reader *r)
     r->p++;
 }
 
+static inline RpJsonValue *
+push (Reader     *r,
+      RpJsonKind  kind)
+{
+  RpJsonValue *value;
+
+  if (r->n_stack == r->stack_size)
+    {
+      r->stack_size = MAX (64, r->stack_size * 2);
+      r->stack = g_renew (RpJsonValue, r->stack, r->stack_size);
+    }
+  value = &r->stack[r->n_stack++];
+  value->name = NULL;
+  value->kind = kind;
+  value->len = 0;
+  return value;
+}
+
 static int
 hex4 (const char *p)
 {
@@ -61,8 +175,8 @@ hex4 (const char *p)
   return v;
 }
 
-/* Reads a string at r->p (on the opening quote).  Returns a pointer to a
- * NUL-terminated string valid until the next call, or NULL. */
+/* Reads a string at r->p (on the opening quote) into the tree.  Returns
+ * the NUL-terminated copy, or NULL. */
 static const char *
 read_string (Reader *r,
              gsize  *out_len)
@@ -74,13 +188,25 @@ read_string (Reader *r,
   while (r->p < r->end && *r->p != '"' && *r->p != '\\' && (guchar) *r->p >= 0x20)
     r->p++;
 
-  g_string_truncate (r->buf, 0);
   if (r->p < r->end && *r->p == '"')
     {
-      g_string_append_len (r->buf, s, r->p - s);
+      gsize n = r->p - s;
+      char *copy;
+
+      if (!g_utf8_validate_len (s, n, NULL))
+        {
+          fail (r, _("invalid UTF-8"));
+          return NULL;
+        }
       r->p++;
-      goto done;
+      copy = tree_alloc (r->tree, n + 1);
+      memcpy (copy, s, n);
+      copy[n] = '\0';
+      *out_len = n;
+      return copy;
     }
+
+  g_string_truncate (r->buf, 0);
 
   g_string_append_len (r->buf, s, r->p - s);
   while (r->p < r->end)
@@ -166,17 +292,16 @@ read_string (Reader *r,
   return NULL;
 
 done:
-  if (!g_utf8_validate (r->buf->str, r->buf->len, NULL))
+  if (!g_utf8_validate_len (r->buf->str, r->buf->len, NULL))
     {
       fail (r, _("invalid UTF-8"));
       return NULL;
     }
-  if (out_len)
-    *out_len = r->buf->len;
-  return r->buf->str;
+  *out_len = r->buf->len;
+  return memcpy (tree_alloc (r->tree, r->buf->len + 1), r->buf->str, r->buf->len + 1);
 }
 
-static JsonNode *
+static gboolean
 read_number (Reader *r)
 {
   const char *s = r->p;
@@ -187,10 +312,7 @@ read_number (Reader *r)
   if (r->p < r->end && *r->p == '-')
     r->p++;
   if (r->p >= r->end || !g_ascii_isdigit (*r->p))
-    {
-      fail (r, _("unexpected character"));
-      return NULL;
-    }
+    return fail (r, _("unexpected character"));
   if (*r->p == '0')
     r->p++;
   else
@@ -201,10 +323,7 @@ read_number (Reader *r)
       is_int = FALSE;
       r->p++;
       if (r->p >= r->end || !g_ascii_isdigit (*r->p))
-        {
-          fail (r, _("bad number"));
-          return NULL;
-        }
+        return fail (r, _("bad number"));
       while (r->p < r->end && g_ascii_isdigit (*r->p))
         r->p++;
     }
@@ -215,10 +334,7 @@ read_number (Reader *r)
       if (r->p < r->end && (*r->p == '+' || *r->p == '-'))
         r->p++;
       if (r->p >= r->end || !g_ascii_isdigit (*r->p))
-        {
-          fail (r, _("bad number"));
-          return NULL;
-        }
+        return fail (r, _("bad number"));
       while (r->p < r->end && g_ascii_isdigit (*r->p))
         r->p++;
     }
@@ -239,9 +355,13 @@ read_number (Reader *r)
       errno = 0;
       v = g_ascii_strtoll (tmp, NULL, 10);
       if (errno == 0)
-        return json_node_init_int (json_node_alloc (), v);
+        {
+          push (r, RP_JSON_INT)->v.i = v;
+          return TRUE;
+        }
     }
-  return json_node_init_double (json_node_alloc (), g_ascii_strtod (tmp, NULL));
+  push (r, RP_JSON_DOUBLE)->v.d = g_ascii_strtod (tmp, NULL);
+  return TRUE;
 }
 
 static gboolean
@@ -256,65 +376,57 @@ expect_word (Reader     *r,
   return TRUE;
 }
 
-/* json_node_init_object() and _array() take a reference of their own */
-static JsonNode *
-take_object (JsonObject *obj)
+/* The values read since @base become the items of one container */
+static void
+close_container (Reader     *r,
+                 guint       base,
+                 RpJsonKind  kind)
 {
-  JsonNode *node = json_node_init_object (json_node_alloc (), obj);
+  guint n = r->n_stack - base;
+  RpJsonValue *items = NULL;
+  RpJsonValue *value;
 
-  json_object_unref (obj);
-  return node;
+  if (n > 0)
+    items = memcpy (tree_alloc (r->tree, n * sizeof (RpJsonValue)), &r->stack[base],
+                    n * sizeof (RpJsonValue));
+  r->n_stack = base;
+  value = push (r, kind);
+  value->len = n;
+  value->v.items = items;
 }
 
-static JsonNode *
-take_array (JsonArray *array)
-{
-  JsonNode *node = json_node_init_array (json_node_alloc (), array);
-
-  json_array_unref (array);
-  return node;
-}
-
-static JsonNode *
+static gboolean
 read_object (Reader *r,
              int     depth)
 {
-  JsonObject *obj = json_object_new ();
+  guint base = r->n_stack;
 
   r->p++;
   skip_ws (r);
   if (r->p < r->end && *r->p == '}')
     {
       r->p++;
-      return take_object (obj);
+      close_container (r, base, RP_JSON_OBJECT);
+      return TRUE;
     }
 
   for (;;)
     {
-      g_autofree char *name = NULL;
-      const char *key;
-      gsize key_len;
-      JsonNode *value;
+      const char *name;
+      gsize name_len;
 
       skip_ws (r);
       if (r->p >= r->end || *r->p != '"')
-        {
-          fail (r, _("expected a member name"));
-          goto error;
-        }
-      if (!(key = read_string (r, &key_len)))
-        goto error;
-      name = g_strndup (key, key_len);
+        return fail (r, _("expected a member name"));
+      if (!(name = read_string (r, &name_len)))
+        return FALSE;
       skip_ws (r);
       if (r->p >= r->end || *r->p != ':')
-        {
-          fail (r, _("expected “:”"));
-          goto error;
-        }
+        return fail (r, _("expected “:”"));
       r->p++;
-      if (!(value = read_value (r, depth + 1)))
-        goto error;
-      json_object_set_member (obj, name, value);
+      if (!read_value (r, depth + 1))
+        return FALSE;
+      r->stack[r->n_stack - 1].name = name;
 
       skip_ws (r);
       if (r->p < r->end && *r->p == ',')
@@ -325,38 +437,32 @@ read_object (Reader *r,
       if (r->p < r->end && *r->p == '}')
         {
           r->p++;
-          return take_object (obj);
+          close_container (r, base, RP_JSON_OBJECT);
+          return TRUE;
         }
-      fail (r, _("expected “,” or “}”"));
-      goto error;
+      return fail (r, _("expected “,” or “}”"));
     }
-
-error:
-  json_object_unref (obj);
-  return NULL;
 }
 
-static JsonNode *
+static gboolean
 read_array (Reader *r,
             int     depth)
 {
-  JsonArray *array = json_array_new ();
+  guint base = r->n_stack;
 
   r->p++;
   skip_ws (r);
   if (r->p < r->end && *r->p == ']')
     {
       r->p++;
-      return take_array (array);
+      close_container (r, base, RP_JSON_ARRAY);
+      return TRUE;
     }
 
   for (;;)
     {
-      JsonNode *value = read_value (r, depth + 1);
-
-      if (value == NULL)
-        goto error;
-      json_array_add_element (array, value);
+      if (!read_value (r, depth + 1))
+        return FALSE;
 
       skip_ws (r);
       if (r->p < r->end && *r->p == ',')
@@ -367,33 +473,23 @@ read_array (Reader *r,
       if (r->p < r->end && *r->p == ']')
         {
           r->p++;
-          return take_array (array);
+          close_container (r, base, RP_JSON_ARRAY);
+          return TRUE;
         }
-      fail (r, _("expected “,” or “]”"));
-      goto error;
+      return fail (r, _("expected “,” or “]”"));
     }
-
-error:
-  json_array_unref (array);
-  return NULL;
 }
 
-static JsonNode *
+static gboolean
 read_value (Reader *r,
             int     depth)
 {
   if (depth > MAX_DEPTH)
-    {
-      fail (r, _("nested too deeply"));
-      return NULL;
-    }
+    return fail (r, _("nested too deeply"));
 
   skip_ws (r);
   if (r->p >= r->end)
-    {
-      fail (r, _("unexpected end"));
-      return NULL;
-    }
+    return fail (r, _("unexpected end"));
 
   switch (*r->p)
     {
@@ -405,17 +501,241 @@ read_value (Reader *r,
       {
         gsize len;
         const char *s = read_string (r, &len);
-        return s ? json_node_init_string (json_node_alloc (), s) : NULL;
+        RpJsonValue *value;
+
+        if (s == NULL)
+          return FALSE;
+        value = push (r, RP_JSON_STRING);
+        value->len = len;
+        value->v.s = s;
+        return TRUE;
       }
     case 't':
-      return expect_word (r, "true") ? json_node_init_boolean (json_node_alloc (), TRUE) : NULL;
+      if (!expect_word (r, "true"))
+        return FALSE;
+      push (r, RP_JSON_BOOL)->v.b = TRUE;
+      return TRUE;
     case 'f':
-      return expect_word (r, "false") ? json_node_init_boolean (json_node_alloc (), FALSE) : NULL;
+      if (!expect_word (r, "false"))
+        return FALSE;
+      push (r, RP_JSON_BOOL)->v.b = FALSE;
+      return TRUE;
     case 'n':
-      return expect_word (r, "null") ? json_node_init_null (json_node_alloc ()) : NULL;
+      if (!expect_word (r, "null"))
+        return FALSE;
+      push (r, RP_JSON_NULL);
+      return TRUE;
     default:
       return read_number (r);
     }
+}
+
+RpJsonTree *
+rp_json_tree_parse (const char  *data,
+                    gsize        len,
+                    GError     **error)
+{
+  Reader r = { data, data + len, data, NULL, error, NULL, NULL, 0, 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  /* Strings take no more room than their source; values a little more */
+  r.tree = tree_new (len + len / 2 + 64);
+  r.buf = g_string_sized_new (256);
+
+  ok = read_value (&r, 0);
+  if (ok)
+    {
+      skip_ws (&r);
+      if (r.p != r.end)
+        ok = fail (&r, _("trailing characters"));
+    }
+  if (ok)
+    r.tree->root = r.stack[0];
+
+  g_free (r.stack);
+  g_string_free (r.buf, TRUE);
+  if (!ok)
+    g_clear_pointer (&r.tree, rp_json_tree_unref);
+  return r.tree;
+}
+
+/* Lookups */
+
+const RpJsonValue *
+rp_json_value_get_member (const RpJsonValue *object,
+                          const char        *name)
+{
+  if (object == NULL || object->kind != RP_JSON_OBJECT)
+    return NULL;
+  for (guint i = object->len; i-- > 0;)
+    if (strcmp (object->v.items[i].name, name) == 0)
+      return &object->v.items[i];
+  return NULL;
+}
+
+const char *
+rp_json_value_get_string (const RpJsonValue *object,
+                          const char        *name)
+{
+  const RpJsonValue *member = rp_json_value_get_member (object, name);
+
+  return member && member->kind == RP_JSON_STRING ? member->v.s : NULL;
+}
+
+gboolean
+rp_json_value_get_bool (const RpJsonValue *object,
+                        const char        *name)
+{
+  const RpJsonValue *member = rp_json_value_get_member (object, name);
+
+  return member && member->kind == RP_JSON_BOOL && member->v.b;
+}
+
+/* To and from json-glib */
+
+JsonNode *
+rp_json_value_to_node (const RpJsonValue *value)
+{
+  g_return_val_if_fail (value != NULL, NULL);
+
+  switch ((RpJsonKind) value->kind)
+    {
+    case RP_JSON_BOOL:
+      return json_node_init_boolean (json_node_alloc (), value->v.b);
+    case RP_JSON_INT:
+      return json_node_init_int (json_node_alloc (), value->v.i);
+    case RP_JSON_DOUBLE:
+      return json_node_init_double (json_node_alloc (), value->v.d);
+    case RP_JSON_STRING:
+      return json_node_init_string (json_node_alloc (), value->v.s);
+    case RP_JSON_ARRAY:
+      {
+        JsonArray *array = json_array_sized_new (value->len);
+        JsonNode *node;
+
+        for (guint i = 0; i < value->len; i++)
+          json_array_add_element (array, rp_json_value_to_node (&value->v.items[i]));
+        node = json_node_init_array (json_node_alloc (), array);
+        json_array_unref (array);
+        return node;
+      }
+    case RP_JSON_OBJECT:
+      {
+        JsonObject *object = json_object_new ();
+        JsonNode *node;
+
+        for (guint i = 0; i < value->len; i++)
+          json_object_set_member (object, value->v.items[i].name,
+                                  rp_json_value_to_node (&value->v.items[i]));
+        node = json_node_init_object (json_node_alloc (), object);
+        json_object_unref (object);
+        return node;
+      }
+    case RP_JSON_NULL:
+    default:
+      return json_node_init_null (json_node_alloc ());
+    }
+}
+
+static const char *
+tree_strdup (RpJsonTree *tree,
+             const char *str,
+             guint32    *out_len)
+{
+  gsize len = strlen (str);
+
+  if (out_len)
+    *out_len = len;
+  return memcpy (tree_alloc (tree, len + 1), str, len + 1);
+}
+
+static void
+value_from_node (RpJsonTree  *tree,
+                 RpJsonValue *value,
+                 JsonNode    *node)
+{
+  value->kind = RP_JSON_NULL;
+  value->len = 0;
+
+  switch (node ? JSON_NODE_TYPE (node) : JSON_NODE_NULL)
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        RpJsonValue *items;
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+        guint i = 0;
+
+        value->kind = RP_JSON_OBJECT;
+        value->len = json_object_get_size (object);
+        value->v.items = items = tree_alloc (tree, value->len * sizeof (RpJsonValue));
+        json_object_iter_init_ordered (&iter, object);
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          {
+            value_from_node (tree, &items[i], member);
+            items[i++].name = tree_strdup (tree, name, NULL);
+          }
+      }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        RpJsonValue *items;
+
+        value->kind = RP_JSON_ARRAY;
+        value->len = json_array_get_length (array);
+        value->v.items = items = tree_alloc (tree, value->len * sizeof (RpJsonValue));
+        for (guint i = 0; i < value->len; i++)
+          {
+            value_from_node (tree, &items[i], json_array_get_element (array, i));
+            items[i].name = NULL;
+          }
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING:
+          value->kind = RP_JSON_STRING;
+          value->v.s = tree_strdup (tree, json_node_get_string (node), &value->len);
+          break;
+        case G_TYPE_INT64:
+          value->kind = RP_JSON_INT;
+          value->v.i = json_node_get_int (node);
+          break;
+        case G_TYPE_BOOLEAN:
+          value->kind = RP_JSON_BOOL;
+          value->v.b = json_node_get_boolean (node);
+          break;
+        case G_TYPE_DOUBLE:
+          value->kind = RP_JSON_DOUBLE;
+          value->v.d = json_node_get_double (node);
+          break;
+        default:
+          break;
+        }
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      break;
+    }
+}
+
+RpJsonTree *
+rp_json_tree_new_from_node (JsonNode *node)
+{
+  RpJsonTree *tree = tree_new (4096);
+
+  value_from_node (tree, &tree->root, node);
+  tree->root.name = NULL;
+  return tree;
 }
 
 JsonNode *
@@ -423,22 +743,7 @@ rp_json_parse (const char  *data,
                gsize        len,
                GError     **error)
 {
-  Reader r = { data, data + len, data, NULL, error };
-  JsonNode *node;
+  g_autoptr(RpJsonTree) tree = rp_json_tree_parse (data, len, error);
 
-  g_return_val_if_fail (data != NULL || len == 0, NULL);
-
-  r.buf = g_string_sized_new (256);
-  node = read_value (&r, 0);
-  if (node != NULL)
-    {
-      skip_ws (&r);
-      if (r.p != r.end)
-        {
-          fail (&r, _("trailing characters"));
-          g_clear_pointer (&node, json_node_unref);
-        }
-    }
-  g_string_free (r.buf, TRUE);
-  return node;
+  return tree ? rp_json_value_to_node (rp_json_tree_get_root (tree)) : NULL;
 }

@@ -20,8 +20,8 @@
 #include "rp-text.h"
 
 static char *
-make_title (JsonObject *doc,
-            RpDocType   type)
+make_title (const RpJsonValue *doc,
+            RpDocType          type)
 {
   const char *text = NULL;
 
@@ -29,37 +29,32 @@ make_title (JsonObject *doc,
     {
     case RP_DOC_ORDER:
       {
-        JsonNode *node = json_object_get_member (doc, "items");
+        const RpJsonValue *items = rp_json_value_get_member (doc, "items");
         GString *names = g_string_new (NULL);
 
-        if (node && JSON_NODE_HOLDS_ARRAY (node))
+        for (guint i = 0; items && items->kind == RP_JSON_ARRAY && i < items->len && names->len < 120; i++)
           {
-            JsonArray *items = json_node_get_array (node);
-            for (guint i = 0; i < json_array_get_length (items) && names->len < 120; i++)
+            const char *name = rp_json_value_get_string (&items->v.items[i], "name");
+            if (name)
               {
-                JsonObject *item = json_array_get_object_element (items, i);
-                const char *name = rp_json_string (item, "name");
-                if (name)
-                  {
-                    if (names->len)
-                      g_string_append (names, ", ");
-                    g_string_append (names, name);
-                  }
+                if (names->len)
+                  g_string_append (names, ", ");
+                g_string_append (names, name);
               }
           }
         return g_string_free (names, FALSE);
       }
-    case RP_DOC_TICKET: text = rp_json_string (doc, "subject"); break;
+    case RP_DOC_TICKET: text = rp_json_value_get_string (doc, "subject"); break;
     case RP_DOC_TICKET_EVENT:
-      text = rp_json_string (doc, "handoff");
+      text = rp_json_value_get_string (doc, "handoff");
       if (text == NULL || *text == '\0')
-        text = rp_json_string (doc, "comment");
+        text = rp_json_value_get_string (doc, "comment");
       break;
-    case RP_DOC_INTERACTION: text = rp_json_string (doc, "summary"); break;
-    case RP_DOC_CONSENT: text = rp_json_string (doc, "state"); break;
-    case RP_DOC_NOTE: text = rp_json_string (doc, "body"); break;
-    case RP_DOC_SURVEY: text = rp_json_string (doc, "comment"); break;
-    case RP_DOC_MERGE: text = rp_json_string (doc, "reason"); break;
+    case RP_DOC_INTERACTION: text = rp_json_value_get_string (doc, "summary"); break;
+    case RP_DOC_CONSENT: text = rp_json_value_get_string (doc, "state"); break;
+    case RP_DOC_NOTE: text = rp_json_value_get_string (doc, "body"); break;
+    case RP_DOC_SURVEY: text = rp_json_value_get_string (doc, "comment"); break;
+    case RP_DOC_MERGE: text = rp_json_value_get_string (doc, "reason"); break;
     case RP_DOC_UNKNOWN:
     case RP_DOC_CUSTOMER:
     case RP_DOC_AGENT:
@@ -83,15 +78,15 @@ make_title (JsonObject *doc,
 }
 
 static const char *
-channel_of (JsonObject *doc,
-            RpDocType   type)
+channel_of (const RpJsonValue *doc,
+            RpDocType          type)
 {
   switch (type)
     {
-    case RP_DOC_CONSENT: return rp_json_string (doc, "source");
+    case RP_DOC_CONSENT: return rp_json_value_get_string (doc, "source");
     case RP_DOC_ORDER:
     case RP_DOC_TICKET:
-    case RP_DOC_INTERACTION: return rp_json_string (doc, "channel");
+    case RP_DOC_INTERACTION: return rp_json_value_get_string (doc, "channel");
     default: return NULL;
     }
 }
@@ -133,15 +128,13 @@ add_name_keys (RpPrepared *p,
                const char *member,
                int         kind)
 {
-  JsonNode *node = json_object_get_member (p->doc, member);
-  JsonObject *name;
+  const RpJsonValue *name = rp_json_value_get_member (p->doc, member);
   const char *family, *given;
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  if (name == NULL || name->kind != RP_JSON_OBJECT)
     return;
-  name = json_node_get_object (node);
-  family = rp_json_string (name, "family");
-  given = rp_json_string (name, "given");
+  family = rp_json_value_get_string (name, "family");
+  given = rp_json_value_get_string (name, "given");
 
   if (family)
     add_key (p, family, kind, NULL, TRUE);
@@ -157,43 +150,38 @@ add_name_keys (RpPrepared *p,
     }
 }
 
+/* The strings of an array member; validation made sure they are */
+static const char *
+string_at (const RpJsonValue *array,
+           guint              i)
+{
+  return array->v.items[i].kind == RP_JSON_STRING ? array->v.items[i].v.s : NULL;
+}
+
 static void
 add_customer_keys (RpPrepared *p)
 {
-  JsonNode *node;
+  const RpJsonValue *emails, *phones;
 
   add_name_keys (p, "name", RP_MATCH_NAME);
   add_name_keys (p, "kana", RP_MATCH_KANA);
 
-  node = json_object_get_member (p->doc, "emails");
-  if (node && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *emails = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (emails); i++)
-        {
-          const char *email = json_array_get_string_element (emails, i);
-          add_key (p, email, RP_MATCH_EMAIL, email, TRUE);
-        }
-    }
+  emails = rp_json_value_get_member (p->doc, "emails");
+  for (guint i = 0; emails && emails->kind == RP_JSON_ARRAY && i < emails->len; i++)
+    add_key (p, string_at (emails, i), RP_MATCH_EMAIL, string_at (emails, i), TRUE);
 
   /* Phones are found by their whole digits, national number or trunk
    * form, and by any prefix of them.  Digit trigrams are few and their
    * lists long: substring matching would cost the trigram index more than
    * every other kind of key together. */
-  node = json_object_get_member (p->doc, "phones");
-  if (node && JSON_NODE_HOLDS_ARRAY (node))
+  phones = rp_json_value_get_member (p->doc, "phones");
+  for (guint i = 0; phones && phones->kind == RP_JSON_ARRAY && i < phones->len; i++)
     {
-      JsonArray *phones = json_node_get_array (node);
+      const char *phone = string_at (phones, i);
+      g_auto(GStrv) keys = phone ? rp_text_phone_keys (phone) : NULL;
 
-      for (guint i = 0; i < json_array_get_length (phones); i++)
-        {
-          const char *phone = json_array_get_string_element (phones, i);
-          g_auto(GStrv) keys = rp_text_phone_keys (phone);
-
-          for (guint k = 0; keys[k]; k++)
-            add_key (p, keys[k], RP_MATCH_PHONE, phone, FALSE);
-        }
+      for (guint k = 0; keys && keys[k]; k++)
+        add_key (p, keys[k], RP_MATCH_PHONE, phone, FALSE);
     }
 }
 
@@ -204,54 +192,68 @@ key_clear (RpPreparedKey *key)
 }
 
 RpPrepared *
-rp_prepared_new (JsonNode *node)
+rp_prepared_new (RpJsonTree        *tree,
+                 const RpJsonValue *doc)
 {
-  g_autoptr(GError) local_error = NULL;
   RpPrepared *p = g_new0 (RpPrepared, 1);
 
-  g_return_val_if_fail (node != NULL, p);
+  g_return_val_if_fail (tree != NULL && doc != NULL, p);
 
-  p->node = json_node_ref (node);
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      p->error = g_strdup (_("not a JSON object"));
-      return p;
-    }
+  p->tree = rp_json_tree_ref (tree);
+  p->doc = doc;
+  p->id = rp_json_value_get_string (doc, "_id");
+  return p;
+}
 
-  p->doc = json_node_get_object (node);
-  p->id = rp_json_string (p->doc, "_id");
+RpPrepared *
+rp_prepared_new_from_node (JsonNode *node)
+{
+  g_autoptr(RpJsonTree) tree = rp_json_tree_new_from_node (node);
+
+  return rp_prepared_new (tree, rp_json_tree_get_root (tree));
+}
+
+void
+rp_prepared_prepare (RpPrepared *p)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_if_fail (p != NULL);
+
+  if (p->prepared)
+    return;
+  p->prepared = TRUE;
+
   if (!rp_doc_validate (p->doc, &p->type, &local_error))
     {
       p->error = g_strdup (local_error->message);
-      return p;
+      return;
     }
 
-  p->deleted = rp_json_bool (p->doc, "_deleted");
+  p->deleted = rp_json_value_get_bool (p->doc, "_deleted");
   if (p->deleted || p->type == RP_DOC_ERASURE)
-    return p;
+    return;
 
   /* Revisions mean nothing to a client that never edits; without them a
    * document pulled back after its own push is the same bytes */
-  if (json_object_has_member (p->doc, "_rev"))
-    json_object_remove_member (p->doc, "_rev");
-  p->body = rp_json_canonical (node, &p->body_len);
+  p->body = rp_json_value_canonical (p->doc, "_rev", &p->body_len);
   if (p->body_len > RP_DOC_MAX_BYTES)
     {
       p->error = g_strdup (_("larger than the 1 MiB a document may have"));
-      return p;
+      return;
     }
 
-  p->type_str = rp_json_string (p->doc, "type");
+  p->type_str = rp_json_value_get_string (p->doc, "type");
   p->customer_id = rp_doc_customer_id (p->doc, p->type);
   if (p->customer_id != NULL && !g_str_has_prefix (p->customer_id, "customer:"))
     p->customer_id = NULL;
-  rp_parse_timestamp (rp_json_string (p->doc, "at"), &p->at);
+  rp_parse_timestamp (rp_json_value_get_string (p->doc, "at"), &p->at);
   p->title = make_title (p->doc, p->type);
   p->channel = channel_of (p->doc, p->type);
   if (p->type == RP_DOC_TICKET_EVENT || p->type == RP_DOC_INTERACTION || p->type == RP_DOC_SURVEY)
-    p->ticket = rp_json_string (p->doc, "ticket_id");
+    p->ticket = rp_json_value_get_string (p->doc, "ticket_id");
   if (p->type == RP_DOC_CONSENT)
-    p->purpose = rp_json_string (p->doc, "purpose");
+    p->purpose = rp_json_value_get_string (p->doc, "purpose");
 
   p->keys = g_array_new (FALSE, FALSE, sizeof (RpPreparedKey));
   g_array_set_clear_func (p->keys, (GDestroyNotify) key_clear);
@@ -260,14 +262,14 @@ rp_prepared_new (JsonNode *node)
     case RP_DOC_CUSTOMER:
       p->name = rp_customer_display_name (p->doc);
       p->kana = rp_customer_display_kana (p->doc);
-      p->tier = rp_json_string (p->doc, "tier");
+      p->tier = rp_json_value_get_string (p->doc, "tier");
       add_customer_keys (p);
       break;
 
     case RP_DOC_ORDER:
     case RP_DOC_TICKET:
       {
-        const char *number = rp_json_string (p->doc, "number");
+        const char *number = rp_json_value_get_string (p->doc, "number");
 
         if (number)
           add_key (p, number, p->type == RP_DOC_ORDER ? RP_MATCH_ORDER : RP_MATCH_TICKET,
@@ -278,8 +280,6 @@ rp_prepared_new (JsonNode *node)
     default:
       break;
     }
-
-  return p;
 }
 
 const char *
@@ -302,19 +302,18 @@ rp_prepared_free (RpPrepared *p)
   g_free (p->name);
   g_free (p->kana);
   g_free (p->error);
-  g_clear_pointer (&p->node, json_node_unref);
+  g_clear_pointer (&p->tree, rp_json_tree_unref);
   g_free (p);
 }
 
-RpPrepared *
-rp_prepared_share_take (gint     *share,
-                        guint     index,
-                        guint     n,
-                        JsonNode *node)
+void
+rp_prepared_share_prepare (gint       *share,
+                           guint       index,
+                           guint       n,
+                           RpPrepared *p)
 {
-  if (index >= n * (guint) g_atomic_int_get (share) / 1000)
-    return NULL;
-  return rp_prepared_new (node);
+  if (index < n * (guint) g_atomic_int_get (share) / 1000)
+    rp_prepared_prepare (p);
 }
 
 void
@@ -328,12 +327,8 @@ rp_prepared_share_update (gint   *share,
 }
 
 void
-rp_prepared_fill (GPtrArray *prepared,
-                  GPtrArray *nodes)
+rp_prepared_prepare_all (GPtrArray *prepared)
 {
-  g_return_if_fail (prepared->len == nodes->len);
-
   for (guint i = 0; i < prepared->len; i++)
-    if (g_ptr_array_index (prepared, i) == NULL)
-      g_ptr_array_index (prepared, i) = rp_prepared_new (g_ptr_array_index (nodes, i));
+    rp_prepared_prepare (g_ptr_array_index (prepared, i));
 }

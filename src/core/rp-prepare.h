@@ -20,8 +20,9 @@ typedef struct
 
 struct _RpPrepared
 {
-  JsonNode   *node;
-  JsonObject *doc;         /* NULL when the node is not an object */
+  RpJsonTree        *tree;
+  const RpJsonValue *doc;  /* in @tree */
+  gboolean    prepared;
   char       *error;       /* why it is skipped, or NULL */
   RpDocType   type;
   gboolean    deleted;     /* a tombstone */

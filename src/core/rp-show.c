@@ -478,12 +478,13 @@ rp_cache_show (RpCache     *self,
   copy_member (card, customer, "emails");
   copy_member (card, customer, "phones");
   copy_member (card, customer, "tags");
-  copy_member (card, customer, "name");
-  json_object_set_member (card, "name_parts", json_object_dup_member (card, "name"));
-  json_object_remove_member (card, "name");
+  /* "name" is the display name the cache worked out when it stored the
+   * customer; the parts are as written */
   {
-    g_autofree char *display = rp_customer_display_name (customer);
-    json_object_set_string_member (card, "name", display);
+    JsonNode *parts = json_object_get_member (customer, "name");
+
+    json_object_set_member (card, "name_parts",
+                            parts ? json_node_copy (parts) : json_node_new (JSON_NODE_NULL));
   }
 
   flags = json_array_new ();

@@ -300,7 +300,7 @@ parse_error_body (SoupMessage *msg,
 }
 
 /* One request, with no login: see rp_http_request() */
-static JsonNode *
+static RpJsonTree *
 request_once (RpHttp        *self,
               const char    *method,
               const char    *path,
@@ -316,7 +316,8 @@ request_once (RpHttp        *self,
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GByteArray) buffer = NULL;
   g_autoptr(GError) local_error = NULL;
-  JsonNode *root;
+  RpJsonTree *tree;
+  RpJsonKind kind;
   g_autofree char *uri = NULL;
   SoupMessageHeaders *headers;
   Deadline deadline = { 0 };
@@ -439,17 +440,18 @@ request_once (RpHttp        *self,
   /* The reader rejects an unterminated document, which is what catches a
    * chunked body that stopped without its last chunk; it is several times
    * faster than JsonParser, and every pulled document goes through it. */
-  root = rp_json_parse ((const char *) buffer->data, buffer->len, &local_error);
-  if (root == NULL)
+  tree = rp_json_tree_parse ((const char *) buffer->data, buffer->len, &local_error);
+  if (tree == NULL)
     {
       g_debug ("Invalid JSON from %s: %s", self->host, local_error->message);
       rp_http_set_malformed (error, _("invalid JSON"));
       return NULL;
     }
 
-  if (JSON_NODE_TYPE (root) != expect)
+  kind = rp_json_tree_get_root (tree)->kind;
+  if (kind != (expect == JSON_NODE_ARRAY ? RP_JSON_ARRAY : RP_JSON_OBJECT))
     {
-      json_node_unref (root);
+      rp_json_tree_unref (tree);
       if (expect == JSON_NODE_ARRAY)
         rp_http_set_malformed (error, _("not a JSON array"));
       else
@@ -457,7 +459,7 @@ request_once (RpHttp        *self,
       return NULL;
     }
 
-  return root;
+  return tree;
 }
 
 static gboolean
@@ -468,7 +470,7 @@ ensure_session_login (RpHttp        *self,
   g_auto(RpHttpAnswer) answer = { 0 };
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) request = NULL;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(RpJsonTree) root = NULL;
   g_autoptr(GBytes) body = NULL;
   char *text;
 
@@ -668,21 +670,21 @@ rp_http_reset_retry_after (RpHttp *self)
   g_atomic_int_set (&self->retry_after, 0);
 }
 
-JsonNode *
-rp_http_request (RpHttp        *self,
-                 const char    *method,
-                 const char    *path,
-                 GBytes        *body,
-                 JsonNodeType   expect,
-                 guint          deadline_s,
-                 gsize          max_bytes,
-                 RpHttpAnswer  *answer,
-                 GCancellable  *cancellable,
-                 GError       **error)
+RpJsonTree *
+rp_http_request_tree (RpHttp        *self,
+                      const char    *method,
+                      const char    *path,
+                      GBytes        *body,
+                      JsonNodeType   expect,
+                      guint          deadline_s,
+                      gsize          max_bytes,
+                      RpHttpAnswer  *answer,
+                      GCancellable  *cancellable,
+                      GError       **error)
 {
   g_auto(RpHttpAnswer) local_answer = { 0 };
   g_autoptr(GError) local_error = NULL;
-  JsonNode *node;
+  RpJsonTree *tree;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (method != NULL && path != NULL, NULL);
@@ -695,11 +697,11 @@ rp_http_request (RpHttp        *self,
   if (!ensure_session_login (self, cancellable, error))
     return NULL;
 
-  node = request_once (self, method, path, body, expect, deadline_s, max_bytes, answer,
+  tree = request_once (self, method, path, body, expect, deadline_s, max_bytes, answer,
                        cancellable, &local_error);
 
   /* A session cookie expires; log in again once */
-  if (node == NULL && answer->status == SOUP_STATUS_UNAUTHORIZED
+  if (tree == NULL && answer->status == SOUP_STATUS_UNAUTHORIZED
       && self->auth == RP_SYNC_AUTH_SESSION && self->logged_in)
     {
       self->logged_in = FALSE;
@@ -707,12 +709,30 @@ rp_http_request (RpHttp        *self,
       rp_http_answer_clear (answer);
       if (!ensure_session_login (self, cancellable, error))
         return NULL;
-      node = request_once (self, method, path, body, expect, deadline_s, max_bytes, answer,
+      tree = request_once (self, method, path, body, expect, deadline_s, max_bytes, answer,
                            cancellable, &local_error);
     }
 
-  if (node == NULL)
+  if (tree == NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
 
-  return node;
+  return tree;
+}
+
+JsonNode *
+rp_http_request (RpHttp        *self,
+                 const char    *method,
+                 const char    *path,
+                 GBytes        *body,
+                 JsonNodeType   expect,
+                 guint          deadline_s,
+                 gsize          max_bytes,
+                 RpHttpAnswer  *answer,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autoptr(RpJsonTree) tree = rp_http_request_tree (self, method, path, body, expect, deadline_s,
+                                                     max_bytes, answer, cancellable, error);
+
+  return tree ? rp_json_value_to_node (rp_json_tree_get_root (tree)) : NULL;
 }

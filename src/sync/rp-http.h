@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "rp-json.h"
 #include "rp-sync-client.h"
 
 G_BEGIN_DECLS
@@ -68,6 +69,17 @@ void        rp_http_reset_retry_after (RpHttp        *self);
  * and a successful answer must fit in @max_bytes.  Any failure returns
  * NULL with an RP_SYNC_ERROR (or G_IO_ERROR_CANCELLED); @answer, when
  * given, still tells the status and holds the JSON of an error answer. */
+RpJsonTree *rp_http_request_tree      (RpHttp        *self,
+                                       const char    *method,
+                                       const char    *path,
+                                       GBytes        *body,
+                                       JsonNodeType   expect,
+                                       guint          deadline_s,
+                                       gsize          max_bytes,
+                                       RpHttpAnswer  *answer,
+                                       GCancellable  *cancellable,
+                                       GError       **error);
+/* The same, for callers that want json-glib nodes */
 JsonNode   *rp_http_request           (RpHttp        *self,
                                        const char    *method,
                                        const char    *path,

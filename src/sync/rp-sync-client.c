@@ -50,7 +50,7 @@ struct _RpSyncClient
   gint64              local_written_usec;
   gboolean            local_dirty;
   guint               limit;        /* adapted to the byte bound */
-  gint                prepare_share; /* see rp_prepared_share_take() */
+  gint                prepare_share; /* see rp_prepared_share_prepare() */
 };
 
 /* The page cache a first pull into an empty cache may fill */
@@ -63,10 +63,8 @@ G_DEFINE_QUARK (rp-sync-error-quark, rp_sync_error)
 /* One pulled batch, parsed off the applying thread */
 typedef struct
 {
-  JsonNode  *root;
-  GPtrArray *docs;           /* JsonNode, borrowed from root */
-  GPtrArray *prepared;       /* RpPrepared of each of docs */
-  JsonNode  *last_row_seq;   /* borrowed from root, NULL if no rows */
+  GPtrArray *prepared;       /* RpPrepared of each document */
+  JsonNode  *last_row_seq;   /* NULL if no rows */
   gint64     pending;        /* -1 when the server does not say */
   GPtrArray *customers;      /* customer ids the batch touches */
   gsize      bytes;
@@ -77,10 +75,9 @@ typedef struct
 static void
 batch_free (Batch *batch)
 {
-  g_clear_pointer (&batch->docs, g_ptr_array_unref);
   g_clear_pointer (&batch->prepared, g_ptr_array_unref);
   g_clear_pointer (&batch->customers, g_ptr_array_unref);
-  g_clear_pointer (&batch->root, json_node_unref);
+  g_clear_pointer (&batch->last_row_seq, json_node_unref);
   g_free (batch);
 }
 
@@ -157,12 +154,13 @@ seq_number (JsonNode *seq)
 }
 
 static void
-collect_customer_ids (JsonObject *doc,
-                      GHashTable *ids)
+collect_customer_ids (const RpJsonValue *doc,
+                      GHashTable        *ids)
 {
-  const char *id = rp_json_string (doc, "_id");
-  const char *customer = rp_json_string (doc, "customer_id");
-  const char *survivor = rp_json_string (doc, "survivor");
+  const char *id = rp_json_value_get_string (doc, "_id");
+  const char *customer = rp_json_value_get_string (doc, "customer_id");
+  const char *survivor = rp_json_value_get_string (doc, "survivor");
+  const RpJsonValue *merged = rp_json_value_get_member (doc, "merged");
 
   if (id != NULL && g_str_has_prefix (id, "customer:"))
     g_hash_table_add (ids, g_strdup (id));
@@ -171,19 +169,26 @@ collect_customer_ids (JsonObject *doc,
   if (survivor != NULL)
     g_hash_table_add (ids, g_strdup (survivor));
 
-  if (json_object_has_member (doc, "merged")
-      && JSON_NODE_HOLDS_ARRAY (json_object_get_member (doc, "merged")))
-    {
-      JsonArray *merged = json_object_get_array_member (doc, "merged");
+  for (guint i = 0; merged && merged->kind == RP_JSON_ARRAY && i < merged->len; i++)
+    if (merged->v.items[i].kind == RP_JSON_STRING)
+      g_hash_table_add (ids, g_strdup (merged->v.items[i].v.s));
+}
 
-      for (guint i = 0; i < json_array_get_length (merged); i++)
-        {
-          JsonNode *node = json_array_get_element (merged, i);
+/* What stands for a row without a usable document: a tombstone needs no
+ * more than its id, and anything else is left for the cache to reject
+ * and log with its id */
+static RpPrepared *
+stub_prepared (const char *id,
+               gboolean    deleted)
+{
+  g_autoptr(JsonObject) stub = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
 
-          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-            g_hash_table_add (ids, g_strdup (json_node_get_string (node)));
-        }
-    }
+  json_object_set_string_member (stub, "_id", id);
+  if (deleted)
+    json_object_set_boolean_member (stub, "_deleted", TRUE);
+  node = json_node_init_object (json_node_alloc (), stub);
+  return rp_prepared_new_from_node (node);
 }
 
 /* Checks the shape of a _changes answer.  The protocol's own fields must be
@@ -191,122 +196,83 @@ collect_customer_ids (JsonObject *doc,
  * to the cache, which skips it alone. */
 static Batch *
 parse_changes (RpSyncClient  *self,
-               JsonNode      *root,
+               RpJsonTree    *tree,
                gsize          bytes,
                GError       **error)
 {
   g_autoptr(Batch) batch = g_new0 (Batch, 1);
-  JsonObject *object = json_node_get_object (root);
-  JsonNode *results_node;
-  JsonArray *results;
-  guint n;
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const RpJsonValue *root = rp_json_tree_get_root (tree);
+  const RpJsonValue *results, *pending, *seq = NULL;
+  GHashTableIter iter;
+  gpointer key;
 
-  batch->root = json_node_ref (root);
   batch->bytes = bytes;
   batch->pending = -1;
 
-  results_node = json_object_get_member (object, "results");
-  if (results_node == NULL || !JSON_NODE_HOLDS_ARRAY (results_node))
+  results = rp_json_value_get_member (root, "results");
+  if (results == NULL || results->kind != RP_JSON_ARRAY)
     {
       rp_http_set_malformed (error, _("no list of changes"));
       return NULL;
     }
-  if (json_object_has_member (object, "pending"))
+  pending = rp_json_value_get_member (root, "pending");
+  if (pending != NULL && pending->kind == RP_JSON_INT)
+    batch->pending = MAX (0, pending->v.i);
+
+  batch->n_rows = results->len;
+  batch->prepared = g_ptr_array_new_full (results->len, (GDestroyNotify) rp_prepared_free);
+
+  for (guint i = 0; i < results->len; i++)
     {
-      JsonNode *pending = json_object_get_member (object, "pending");
+      const RpJsonValue *row = &results->v.items[i];
+      const RpJsonValue *doc;
+      const char *id;
+      gboolean deleted;
+      RpPrepared *prepared;
 
-      if (JSON_NODE_HOLDS_VALUE (pending) && json_node_get_value_type (pending) == G_TYPE_INT64)
-        batch->pending = MAX (0, json_node_get_int (pending));
-    }
-
-  results = json_node_get_array (results_node);
-  n = json_array_get_length (results);
-  batch->docs = g_ptr_array_new_full (n, NULL);
-  batch->n_rows = n;
-
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *row_node = json_array_get_element (results, i);
-      JsonObject *row;
-      JsonNode *seq, *doc, *id;
-
-      if (!JSON_NODE_HOLDS_OBJECT (row_node))
+      if (row->kind != RP_JSON_OBJECT)
         {
           rp_http_set_malformed (error, _("a change is not an object"));
           return NULL;
         }
-      row = json_node_get_object (row_node);
-      seq = json_object_get_member (row, "seq");
-      id = json_object_get_member (row, "id");
-      if (seq == NULL || JSON_NODE_HOLDS_NULL (seq) || JSON_NODE_HOLDS_OBJECT (seq)
-          || id == NULL || !JSON_NODE_HOLDS_VALUE (id)
-          || json_node_get_value_type (id) != G_TYPE_STRING)
+      seq = rp_json_value_get_member (row, "seq");
+      id = rp_json_value_get_string (row, "id");
+      if (seq == NULL || seq->kind == RP_JSON_NULL || seq->kind == RP_JSON_OBJECT || id == NULL)
         {
           rp_http_set_malformed (error, _("a change without its sequence or id"));
           return NULL;
         }
-      batch->last_row_seq = seq;
 
       /* Design documents and other servers' internals are not ours */
-      if (g_str_has_prefix (json_node_get_string (id), "_design/"))
+      if (g_str_has_prefix (id, "_design/"))
         continue;
 
-      doc = json_object_get_member (row, "doc");
-      if (rp_json_bool (row, "deleted"))
+      doc = rp_json_value_get_member (row, "doc");
+      deleted = rp_json_value_get_bool (row, "deleted");
+      if (deleted || doc == NULL || doc->kind != RP_JSON_OBJECT)
+        prepared = stub_prepared (id, deleted);
+      else
         {
-          /* A tombstone needs no more than its id; keep the one the
-           * server gave when it is well formed. */
-          if (doc == NULL || !JSON_NODE_HOLDS_OBJECT (doc))
-            {
-              JsonObject *stub = json_object_new ();
-
-              json_object_set_string_member (stub, "_id", json_node_get_string (id));
-              json_object_set_boolean_member (stub, "_deleted", TRUE);
-              doc = json_node_init_object (json_node_alloc (), stub);
-              json_object_set_member (row, "doc", doc);
-              json_object_unref (stub);
-            }
-          else if (!rp_json_bool (json_node_get_object (doc), "_deleted"))
-            json_object_set_boolean_member (json_node_get_object (doc), "_deleted", TRUE);
+          collect_customer_ids (doc, ids);
+          /* Here on the fetching thread rather than on the applying one,
+           * as is all of the apply path that needs no database */
+          prepared = rp_prepared_new (tree, doc);
+          rp_prepared_share_prepare (&self->prepare_share, batch->prepared->len, results->len,
+                                     prepared);
         }
-      else if (doc == NULL || !JSON_NODE_HOLDS_OBJECT (doc))
-        {
-          /* Left for the cache to reject and log with its id */
-          JsonObject *stub = json_object_new ();
-
-          json_object_set_string_member (stub, "_id", json_node_get_string (id));
-          doc = json_node_init_object (json_node_alloc (), stub);
-          json_object_set_member (row, "doc", doc);
-          json_object_unref (stub);
-        }
-
-      g_ptr_array_add (batch->docs, doc);
+      g_ptr_array_add (batch->prepared, prepared);
     }
+  if (seq != NULL)
+    batch->last_row_seq = rp_json_value_to_node (seq);
 
-  /* Here on the fetching thread rather than on the applying one */
-  {
-    g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-    GHashTableIter iter;
-    gpointer key;
-
-    for (guint i = 0; i < batch->docs->len; i++)
-      collect_customer_ids (json_node_get_object (g_ptr_array_index (batch->docs, i)), ids);
-
-    batch->customers = g_ptr_array_new_full (g_hash_table_size (ids), g_free);
-    g_hash_table_iter_init (&iter, ids);
-    while (g_hash_table_iter_next (&iter, &key, NULL))
-      {
-        g_ptr_array_add (batch->customers, key);
-        g_hash_table_iter_steal (&iter);
-      }
-  }
-
-  /* So is all of the apply path that needs no database */
-  batch->prepared = g_ptr_array_new_full (batch->docs->len, (GDestroyNotify) rp_prepared_free);
-  for (guint i = 0; i < batch->docs->len; i++)
-    g_ptr_array_add (batch->prepared,
-                     rp_prepared_share_take (&self->prepare_share, i, batch->docs->len,
-                                             g_ptr_array_index (batch->docs, i)));
+  batch->customers = g_ptr_array_new_full (g_hash_table_size (ids), g_free);
+  g_hash_table_iter_init (&iter, ids);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_ptr_array_add (batch->customers, key);
+      g_hash_table_iter_steal (&iter);
+    }
 
   return g_steal_pointer (&batch);
 }
@@ -335,7 +301,7 @@ fetch_changes (RpSyncClient  *self,
                GCancellable  *cancellable,
                GError       **error)
 {
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(RpJsonTree) root = NULL;
   g_autofree char *since_param = seq_to_param (since);
   g_autofree char *path = NULL;
   g_auto(RpHttpAnswer) answer = { 0 };
@@ -351,7 +317,7 @@ fetch_changes (RpSyncClient  *self,
     {
       g_autoptr(GError) local_error = NULL;
 
-      root = rp_http_request (self->http, "GET", path, NULL, JSON_NODE_OBJECT, deadline,
+      root = rp_http_request_tree (self->http, "GET", path, NULL, JSON_NODE_OBJECT, deadline,
                               self->batch_bytes * 2 + 1024, &answer, cancellable, &local_error);
       if (root != NULL)
         break;
@@ -395,7 +361,7 @@ apply_batch (RpSyncClient  *self,
   if (batch->last_row_seq == NULL)
     return TRUE;
 
-  rp_prepared_fill (batch->prepared, batch->docs);
+  rp_prepared_prepare_all (batch->prepared);
 
   if (!rp_cache_apply_prepared (self->cache, (RpPrepared *const *) batch->prepared->pdata,
                                 batch->prepared->len, self->checkpoint_key, batch->last_row_seq,

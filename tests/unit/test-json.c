@@ -94,6 +94,37 @@ test_every_cut (void)
     }
 }
 
+static void
+test_tree (void)
+{
+  const char *text = "{\"_rev\":\"2-b\",\"z\":[1,{\"_rev\":\"kept\"}],\"a\":\"first\",\"a\":\"last\",\"_id\":\"note:1\"}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RpJsonTree) tree = rp_json_tree_parse (text, strlen (text), &error);
+  g_autoptr(JsonNode) node = NULL;
+  const RpJsonValue *root;
+  g_autofree char *canonical = NULL;
+  g_autofree char *from_node = NULL;
+
+  g_assert_no_error (error);
+  root = rp_json_tree_get_root (tree);
+  g_assert_cmpint (root->kind, ==, RP_JSON_OBJECT);
+
+  /* A repeated member: the last one counts, as with json-glib */
+  g_assert_cmpstr (rp_json_value_get_string (root, "a"), ==, "last");
+  g_assert_null (rp_json_value_get_string (root, "z"));
+  g_assert_false (rp_json_value_get_bool (root, "a"));
+  g_assert_null (rp_json_value_get_member (rp_json_value_get_member (root, "a"), "x"));
+
+  /* Sorted, once per name, and only the outermost `_rev` left out */
+  canonical = rp_json_value_canonical (root, "_rev", NULL);
+  g_assert_cmpstr (canonical, ==, "{\"_id\":\"note:1\",\"a\":\"last\",\"z\":[1,{\"_rev\":\"kept\"}]}");
+
+  /* The trip through json-glib keeps every value */
+  node = rp_json_value_to_node (root);
+  from_node = rp_json_canonical (node, NULL);
+  g_assert_cmpstr (from_node, ==, "{\"_id\":\"note:1\",\"_rev\":\"2-b\",\"a\":\"last\",\"z\":[1,{\"_rev\":\"kept\"}]}");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -104,6 +135,7 @@ main (int   argc,
   g_test_add_func ("/json/refuses-invalid", test_refuses);
   g_test_add_func ("/json/depth-limit", test_depth);
   g_test_add_func ("/json/every-cut", test_every_cut);
+  g_test_add_func ("/json/tree", test_tree);
 
   return g_test_run ();
 }
