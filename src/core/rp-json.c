@@ -569,8 +569,9 @@ rp_json_value_get_member (const RpJsonValue *object,
 {
   if (object == NULL || object->kind != RP_JSON_OBJECT)
     return NULL;
+  /* A dozen members or so: a scan, skipping most by their first byte */
   for (guint i = object->len; i-- > 0;)
-    if (strcmp (object->v.items[i].name, name) == 0)
+    if (object->v.items[i].name[0] == name[0] && strcmp (object->v.items[i].name, name) == 0)
       return &object->v.items[i];
   return NULL;
 }
