@@ -193,15 +193,24 @@ static const char *migrations[] = {
 /* Indexes only queries need: a first load drops them and builds them once
  * at the end, which is far cheaper than keeping them sorted row by row.
  * Lookups the apply path itself makes (ids, ticket events, a document's
- * keys) keep theirs. */
-static const char *deferred_indexes[][2] = {
-  { "docs_timeline", "docs (cust, at, type, channel) WHERE cust IS NOT NULL" },
-  { "docs_consent", "docs (cust, purpose, at) WHERE purpose IS NOT NULL" },
-  { "docs_type", "docs (type, at)" },
-  { "search_keys_key", "search_keys (key)" },
-  { "tickets_cust", "tickets (cust)" },
-  { "tickets_queue", "tickets (status, queue)" },
-  { "tickets_assignee", "tickets (assignee, status)" },
+ * keys) keep theirs, and so do the indexes that lead with the customer:
+ * documents come grouped by customer and customers are numbered as they
+ * come, so those grow at their end, and building them afterwards would
+ * only add a scan of every body to the wait at the end.  The end of a
+ * load makes sure of those too, for a load an older version began. */
+static const struct
+{
+  const char *name;
+  const char *definition;
+  gboolean    deferred;
+} bulk_indexes[] = {
+  { "docs_timeline", "docs (cust, at, type, channel) WHERE cust IS NOT NULL", FALSE },
+  { "docs_consent", "docs (cust, purpose, at) WHERE purpose IS NOT NULL", FALSE },
+  { "docs_type", "docs (type, at)", TRUE },
+  { "search_keys_key", "search_keys (key)", TRUE },
+  { "tickets_cust", "tickets (cust)", TRUE },
+  { "tickets_queue", "tickets (status, queue)", TRUE },
+  { "tickets_assignee", "tickets (assignee, status)", TRUE },
 };
 
 enum {
@@ -1852,8 +1861,9 @@ rp_cache_begin_bulk (RpCache  *self,
       GString *sql = g_string_new ("BEGIN IMMEDIATE;"
                                    "INSERT OR REPLACE INTO settings (key, value) VALUES ('bulk-load', '1');");
 
-      for (guint i = 0; i < G_N_ELEMENTS (deferred_indexes); i++)
-        g_string_append_printf (sql, "DROP INDEX IF EXISTS %s;", deferred_indexes[i][0]);
+      for (guint i = 0; i < G_N_ELEMENTS (bulk_indexes); i++)
+        if (bulk_indexes[i].deferred)
+          g_string_append_printf (sql, "DROP INDEX IF EXISTS %s;", bulk_indexes[i].name);
       g_string_append_printf (sql, "COMMIT; PRAGMA cache_size = -%" G_GINT64_FORMAT ";",
                               self->bulk_cache_kib > 0 ? self->bulk_cache_kib : machine_bulk_cache_kib ());
       ok = exec_sql (self->wdb, sql->str, error);
@@ -1887,9 +1897,9 @@ rp_cache_end_bulk (RpCache  *self,
     {
       /* The index builds sort with a helper thread */
       sql = g_string_new ("PRAGMA threads = 2; BEGIN IMMEDIATE;");
-      for (guint i = 0; i < G_N_ELEMENTS (deferred_indexes); i++)
+      for (guint i = 0; i < G_N_ELEMENTS (bulk_indexes); i++)
         g_string_append_printf (sql, "CREATE INDEX IF NOT EXISTS %s ON %s;",
-                                deferred_indexes[i][0], deferred_indexes[i][1]);
+                                bulk_indexes[i].name, bulk_indexes[i].definition);
       g_string_append (sql, "INSERT INTO search_fts (search_fts) VALUES ('delete-all');"
                             "INSERT INTO search_fts (rowid, key)"
                             " SELECT rowid, key FROM search_keys WHERE sub;"

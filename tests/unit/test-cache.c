@@ -544,11 +544,16 @@ test_bulk_cut_short (Fixture       *f,
                         "\"at\":\"2020-01-01T00:00:00Z\",\"name\":{\"family\":\"Okada\",\"given\":\"Rin\"}}]");
   g_clear_object (&f->cache);
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'search_keys_key'"), ==, 0);
+  /* The timeline's index is kept up during a load; an older version
+   * dropped it too */
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'docs_timeline'"), ==, 1);
+  sql_exec (f->path, "DROP INDEX docs_timeline");
 
   /* … is finished at the next open: indexes and substring search are back */
   f->cache = rp_cache_open (f->path, &error);
   g_assert_no_error (error);
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'search_keys_key'"), ==, 1);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'docs_timeline'"), ==, 1);
   hits = rp_cache_search (f->cache, "kad", 10, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (hits->len, ==, 1);
