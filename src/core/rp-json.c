@@ -36,6 +36,7 @@ struct _RpJsonTree
   gint        ref_count;
   RpJsonValue root;
   Block      *blocks;     /* the newest first */
+  gsize       first_size;
 };
 
 static RpJsonTree *
@@ -45,6 +46,7 @@ tree_new (gsize size_hint)
   gsize size = MAX (size_hint, 256);
 
   tree->ref_count = 1;
+  tree->first_size = size;
   tree->blocks = g_malloc (sizeof (Block) + size);
   tree->blocks->next = NULL;
   tree->blocks->size = size;
@@ -62,7 +64,9 @@ tree_alloc (RpJsonTree *tree,
 
   if (at + size > block->size)
     {
-      gsize block_size = MAX (BLOCK_SIZE, size);
+      /* A tree that outgrew its first block grows by as much again, so a
+       * small document's tree stays small */
+      gsize block_size = MAX (MIN (BLOCK_SIZE, tree->first_size), size);
 
       block = g_malloc (sizeof (Block) + block_size);
       block->next = tree->blocks;
@@ -540,8 +544,9 @@ rp_json_tree_parse (const char  *data,
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
 
-  /* Strings take no more room than their source; values a little more */
-  r.tree = tree_new (len + len / 2 + 64);
+  /* Strings take no more room than their source, and a value's 24 bytes
+   * stand for 10 to 20 of it: twice the source is room enough for most */
+  r.tree = tree_new (2 * len + 256);
   r.buf = g_string_sized_new (256);
 
   ok = read_value (&r, 0);
