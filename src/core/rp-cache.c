@@ -186,6 +186,12 @@ static const char *migrations[] = {
   /* 4: only keys found by substring go into the trigram index; until now
    * every key did */
   "ALTER TABLE search_keys ADD COLUMN sub INTEGER NOT NULL DEFAULT 1;",
+
+  /* 5: the key index carries what a search reads of each key, so a prefix
+   * never looks up the table row by row: at a million customers each of
+   * those rows was a page read from the disk */
+  "DROP INDEX IF EXISTS search_keys_key;"
+  "CREATE INDEX search_keys_key ON search_keys (key, cust, kind, label);",
 };
 
 #define RP_CACHE_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -207,7 +213,7 @@ static const struct
   { "docs_timeline", "docs (cust, at, type, channel) WHERE cust IS NOT NULL", FALSE },
   { "docs_consent", "docs (cust, purpose, at) WHERE purpose IS NOT NULL", FALSE },
   { "docs_type", "docs (type, at)", TRUE },
-  { "search_keys_key", "search_keys (key)", TRUE },
+  { "search_keys_key", "search_keys (key, cust, kind, label)", TRUE },
   { "tickets_cust", "tickets (cust)", TRUE },
   { "tickets_queue", "tickets (status, queue)", TRUE },
   { "tickets_assignee", "tickets (assignee, status)", TRUE },
