@@ -531,6 +531,51 @@ test_checkpoint (Fixture       *f,
 }
 
 static void
+assert_first_hit (RpCache    *cache,
+                  const char *query,
+                  const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = rp_cache_search (cache, query, 20, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, >, 0);
+  g_assert_cmpstr (((RpSearchHit *) g_ptr_array_index (hits, 0))->id, ==, id);
+}
+
+static void
+test_migrate_search_indexes (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  load_fixture (f);
+  g_clear_object (&f->cache);
+
+  /* A schema 4 cache: the key index holds the keys alone, and a load
+   * left the trigram index in more than one segment */
+  sql_exec (f->path,
+            "DROP INDEX search_keys_key;"
+            "CREATE INDEX search_keys_key ON search_keys (key);"
+            "INSERT INTO search_fts (search_fts) VALUES ('delete-all');"
+            "INSERT INTO search_fts (rowid, key) SELECT rowid, key FROM search_keys WHERE sub AND rowid % 2 = 0;"
+            "INSERT INTO search_fts (rowid, key) SELECT rowid, key FROM search_keys WHERE sub AND rowid % 2 = 1;"
+            "PRAGMA user_version = 4;");
+  g_assert_cmpint (sql_int (f->path, "SELECT count(DISTINCT segid) FROM search_fts_idx"), ==, 2);
+
+  f->cache = rp_cache_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), >, 4);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM pragma_index_info ('search_keys_key')"), ==, 4);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(DISTINCT segid) FROM search_fts_idx"), ==, 1);
+
+  /* Prefixes and substrings are found as before */
+  assert_first_hit (f->cache, "hanako.y", C1);
+  assert_first_hit (f->cache, "yamada@exa", C1);
+  assert_first_hit (f->cache, "mit", C2);
+}
+
+static void
 test_bulk_cut_short (Fixture       *f,
                      gconstpointer  data)
 {
@@ -645,6 +690,7 @@ main (int   argc,
   ADD ("/cache/bad-documents", test_bad_documents);
   ADD ("/cache/checkpoint", test_checkpoint);
   ADD ("/cache/bulk-load-cut-short", test_bulk_cut_short);
+  ADD ("/cache/migrate/search-indexes", test_migrate_search_indexes);
   ADD ("/cache/notified-once", test_notified);
   ADD ("/cache/concurrent-reads", test_concurrent_reads);
 
