@@ -109,11 +109,14 @@ offer (GHashTable *best,
   c->label = g_strdup (label);
 }
 
+/* Offers every row of @stmt: key, cust, kind, label and, when @rowids is
+ * given, the key's rowid to remember */
 static int
 collect (sqlite3_stmt *stmt,
          GHashTable   *best,
          const char   *exact,
-         gboolean      substring)
+         gboolean      substring,
+         GArray       *rowids)
 {
   int rc;
 
@@ -124,6 +127,12 @@ collect (sqlite3_stmt *stmt,
       int kind = sqlite3_column_int (stmt, 2);
       const char *label = (const char *) sqlite3_column_text (stmt, 3);
       int score;
+
+      if (rowids != NULL)
+        {
+          gint64 rowid = sqlite3_column_int64 (stmt, 4);
+          g_array_append_val (rowids, rowid);
+        }
 
       if (substring)
         score = SCORE_SUBSTRING;
@@ -151,6 +160,16 @@ has_exact_id (GHashTable *best)
   return FALSE;
 }
 
+static gboolean
+contains_rowid (GArray *rowids,
+                gint64  rowid)
+{
+  for (guint i = 0; i < rowids->len; i++)
+    if (g_array_index (rowids, gint64, i) == rowid)
+      return TRUE;
+  return FALSE;
+}
+
 static int
 search_form (sqlite3    *db,
              const char *form,
@@ -158,13 +177,16 @@ search_form (sqlite3    *db,
              guint       limit,
              GHashTable *best)
 {
+  g_autoptr(GArray) prefixed = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *row = NULL;
   g_autofree char *upper = g_strconcat (form, MAX_CHAR, NULL);
   int rc;
 
-  /* Exact and prefix matches from the ordered key index */
+  /* Exact and prefix matches from the ordered key index, which holds all
+   * the columns read here */
   rc = sqlite3_prepare_v2 (db,
-                           "SELECT key, cust, kind, label FROM search_keys"
+                           "SELECT key, cust, kind, label, rowid FROM search_keys"
                            " WHERE key >= ?1 AND key < ?2 ORDER BY key LIMIT ?3",
                            -1, &stmt, NULL);
   if (rc != SQLITE_OK)
@@ -172,7 +194,7 @@ search_form (sqlite3    *db,
   sqlite3_bind_text (stmt, 1, form, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, upper, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 3, want);
-  rc = collect (stmt, best, form, FALSE);
+  rc = collect (stmt, best, form, FALSE, prefixed);
   sqlite3_finalize (stmt);
   if (rc != SQLITE_OK)
     return rc;
@@ -194,17 +216,35 @@ search_form (sqlite3    *db,
         }
       g_string_append_c (phrase, '"');
 
+      /* Every key that starts with the form holds it too, and the prefix
+       * pass already ranked it higher: only the other keys' rows are read,
+       * each a page from the disk */
       rc = sqlite3_prepare_v2 (db,
-                               "SELECT k.key, k.cust, k.kind, k.label FROM search_fts f"
-                               " JOIN search_keys k ON k.rowid = f.rowid"
-                               " WHERE search_fts MATCH ?1 LIMIT ?2",
+                               "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1 LIMIT ?2",
                                -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2 (db,
+                                 "SELECT key, cust, kind, label FROM search_keys WHERE rowid = ?1",
+                                 -1, &row, NULL);
       if (rc == SQLITE_OK)
         {
           sqlite3_bind_text (stmt, 1, phrase->str, -1, SQLITE_TRANSIENT);
           sqlite3_bind_int (stmt, 2, want);
-          rc = collect (stmt, best, form, TRUE);
+          while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+            {
+              gint64 rowid = sqlite3_column_int64 (stmt, 0);
+
+              rc = SQLITE_OK;
+              if (contains_rowid (prefixed, rowid))
+                continue;
+              sqlite3_bind_int64 (row, 1, rowid);
+              rc = collect (row, best, form, TRUE, NULL);
+              sqlite3_reset (row);
+            }
+          if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
         }
+      sqlite3_finalize (row);
       sqlite3_finalize (stmt);
       g_string_free (phrase, TRUE);
     }
