@@ -218,7 +218,8 @@ search_form (sqlite3    *db,
 
       /* Every key that starts with the form holds it too, and the prefix
        * pass already ranked it higher: only the other keys' rows are read,
-       * each a page from the disk */
+       * each a page from the disk, and only until the page is full.  Which
+       * substring hits fill it is arbitrary anyway: they all rank alike. */
       rc = sqlite3_prepare_v2 (db,
                                "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1 LIMIT ?2",
                                -1, &stmt, NULL);
@@ -235,6 +236,8 @@ search_form (sqlite3    *db,
               gint64 rowid = sqlite3_column_int64 (stmt, 0);
 
               rc = SQLITE_OK;
+              if (g_hash_table_size (best) >= limit)
+                break;
               if (contains_rowid (prefixed, rowid))
                 continue;
               sqlite3_bind_int64 (row, 1, rowid);

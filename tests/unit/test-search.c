@@ -11,6 +11,10 @@
 
 #define C3 "customer:0b1c2d3e-0000-4000-8000-000000000003"
 #define C4 "customer:0b1c2d3e-0000-4000-8000-000000000004"
+#define C5 "customer:0b1c2d3e-0000-4000-8000-000000000005"
+#define C6 "customer:0b1c2d3e-0000-4000-8000-000000000006"
+#define C7 "customer:0b1c2d3e-0000-4000-8000-000000000007"
+#define C8 "customer:0b1c2d3e-0000-4000-8000-000000000008"
 
 static char *dir;
 static RpCache *cache;
@@ -129,6 +133,36 @@ test_ranking (void)
 }
 
 static void
+test_substrings_fill (void)
+{
+  g_autoptr(GPtrArray) all = search ("kawa");
+  g_autoptr(GPtrArray) two = NULL;
+  g_autoptr(GError) error = NULL;
+  RpSearchHit *first, *hit;
+
+  /* The name that starts with the query ranks first; the three that hold
+   * it further in are found too … */
+  g_assert_cmpuint (all->len, ==, 4);
+  first = g_ptr_array_index (all, 0);
+  g_assert_cmpstr (first->id, ==, C5);
+  for (guint i = 1; i < all->len; i++)
+    {
+      hit = g_ptr_array_index (all, i);
+      g_assert_true (g_str_equal (hit->id, C6) || g_str_equal (hit->id, C7) || g_str_equal (hit->id, C8));
+      g_assert_cmpint (hit->match_kind, ==, RP_MATCH_NAME);
+      g_assert_cmpint (hit->score, >, first->score);
+    }
+
+  /* … but only as many as the page has room for */
+  two = rp_cache_search (cache, "kawa", 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (two->len, ==, 2);
+  g_assert_cmpstr (((RpSearchHit *) g_ptr_array_index (two, 0))->id, ==, C5);
+  hit = g_ptr_array_index (two, 1);
+  g_assert_true (g_str_equal (hit->id, C6) || g_str_equal (hit->id, C7) || g_str_equal (hit->id, C8));
+}
+
+static void
 test_nothing (void)
 {
   g_autoptr(GPtrArray) none = search ("zzzzqq");
@@ -164,7 +198,15 @@ main (int   argc,
               "[{\"_id\":\"" C3 "\",\"type\":\"customer\",\"schema\":1,\"at\":\"2020-01-01T00:00:00Z\","
               "\"name\":{\"family\":\"Kato\",\"given\":\"Ken\"},\"language\":\"en\"},"
               "{\"_id\":\"" C4 "\",\"type\":\"customer\",\"schema\":1,\"at\":\"2020-01-01T00:00:00Z\","
-              "\"name\":{\"family\":\"Brown\",\"given\":\"Alice\"},\"emails\":[\"kato@example.com\"]}]");
+              "\"name\":{\"family\":\"Brown\",\"given\":\"Alice\"},\"emails\":[\"kato@example.com\"]},"
+              "{\"_id\":\"" C5 "\",\"type\":\"customer\",\"schema\":1,\"at\":\"2020-01-01T00:00:00Z\","
+              "\"name\":{\"family\":\"Kawada\",\"given\":\"Mio\"}},"
+              "{\"_id\":\"" C6 "\",\"type\":\"customer\",\"schema\":1,\"at\":\"2020-01-01T00:00:00Z\","
+              "\"name\":{\"family\":\"Ishikawa\",\"given\":\"Ren\"}},"
+              "{\"_id\":\"" C7 "\",\"type\":\"customer\",\"schema\":1,\"at\":\"2020-01-01T00:00:00Z\","
+              "\"name\":{\"family\":\"Okawa\",\"given\":\"Sho\"}},"
+              "{\"_id\":\"" C8 "\",\"type\":\"customer\",\"schema\":1,\"at\":\"2020-01-01T00:00:00Z\","
+              "\"name\":{\"family\":\"Yoshikawa\",\"given\":\"Aoi\"}}]");
 
   g_test_add_func ("/search/names", test_names);
   g_test_add_func ("/search/kana", test_kana);
@@ -172,6 +214,7 @@ main (int   argc,
   g_test_add_func ("/search/phone", test_phone);
   g_test_add_func ("/search/order-and-ticket-numbers", test_numbers);
   g_test_add_func ("/search/ranking", test_ranking);
+  g_test_add_func ("/search/substrings-fill-the-page", test_substrings_fill);
   g_test_add_func ("/search/nothing", test_nothing);
 
   status = g_test_run ();
