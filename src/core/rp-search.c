@@ -110,12 +110,14 @@ offer (GHashTable *best,
 }
 
 /* Offers every row of @stmt: key, cust, kind, label and, when @rowids is
- * given, the key's rowid to remember */
+ * given, the key's rowid to remember.  A substring row whose key turns
+ * out not to hold @exact after all is left out when @check is set. */
 static int
 collect (sqlite3_stmt *stmt,
          GHashTable   *best,
          const char   *exact,
          gboolean      substring,
+         gboolean      check,
          GArray       *rowids)
 {
   int rc;
@@ -127,6 +129,9 @@ collect (sqlite3_stmt *stmt,
       int kind = sqlite3_column_int (stmt, 2);
       const char *label = (const char *) sqlite3_column_text (stmt, 3);
       int score;
+
+      if (check && (key == NULL || strstr (key, exact) == NULL))
+        continue;
 
       if (rowids != NULL)
         {
@@ -170,6 +175,160 @@ contains_rowid (GArray *rowids,
   return FALSE;
 }
 
+/* A trigram in at least this many keys is common.  Counting up to it
+ * reads a few pages of its doclist; a phrase query walks all of a common
+ * one's, tens of pages at a million customers. */
+#define COMMON_TRIGRAM 4096
+
+/* Checking a key the prefix pass did not read costs a page: beyond this
+ * many, walking the common doclists is as cheap */
+#define CHECKED_KEYS 32
+
+typedef struct
+{
+  char   *term;
+  gint64  count;
+} Trigram;
+
+static void
+trigram_clear (gpointer data)
+{
+  g_free (((Trigram *) data)->term);
+}
+
+static int
+compare_trigrams (gconstpointer a,
+                  gconstpointer b)
+{
+  const Trigram *ta = a, *tb = b;
+
+  return ta->count < tb->count ? -1 : ta->count > tb->count;
+}
+
+static void
+append_fts_string (GString    *out,
+                   const char *text,
+                   gsize       len)
+{
+  g_string_append_c (out, '"');
+  for (gsize i = 0; i < len; i++)
+    {
+      if (text[i] == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, text[i]);
+    }
+  g_string_append_c (out, '"');
+}
+
+static int
+count_matches (sqlite3_stmt *count,
+               const char   *match,
+               int           cap,
+               gint64       *n)
+{
+  int rc;
+
+  sqlite3_bind_text (count, 1, match, -1, SQLITE_STATIC);
+  sqlite3_bind_int (count, 2, cap);
+  rc = sqlite3_step (count);
+  *n = rc == SQLITE_ROW ? sqlite3_column_int64 (count, 0) : 0;
+  sqlite3_reset (count);
+  return rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+/* The MATCH expression of the substring pass.  A phrase of the whole form
+ * makes FTS5 walk the doclist of every trigram in it, and a form that few
+ * keys start with still has common trigrams (“yam”, “han”, “.co”): those
+ * walks were most of a cold search.  Yet the rare trigrams alone are
+ * often in hardly more keys than the form, and most of those start with
+ * it, so the prefix pass read them already.  The rare trigrams are taken,
+ * rarest first, until together they are in fewer than CHECKED_KEYS other
+ * keys; then only they are asked for, and @check tells the caller to see
+ * that each key found holds the whole form.  Else the phrase it is.
+ * Returns SQLITE_DONE when a trigram is in no key: nothing can match. */
+static int
+substring_match (sqlite3    *db,
+                 const char *form,
+                 GArray     *prefixed,
+                 GString    *match,
+                 gboolean   *check)
+{
+  g_autoptr(GArray) rare = g_array_new (FALSE, FALSE, sizeof (Trigram));
+  g_autoptr(GString) and = g_string_new (NULL);
+  sqlite3_stmt *count = NULL;
+  sqlite3_stmt *walk = NULL;
+  gint64 n = 0;
+  int rc;
+
+  g_array_set_clear_func (rare, trigram_clear);
+  *check = FALSE;
+
+  rc = sqlite3_prepare_v2 (db,
+                           "SELECT count(*) FROM"
+                           " (SELECT 1 FROM search_fts WHERE search_fts MATCH ?1 LIMIT ?2)",
+                           -1, &count, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  for (const char *p = form; rc == SQLITE_OK && *p; p = g_utf8_next_char (p))
+    {
+      g_autoptr(GString) term = g_string_new (NULL);
+      const char *end = p;
+      int len = 0;
+
+      while (len < 3 && *end)
+        {
+          end = g_utf8_next_char (end);
+          len++;
+        }
+      if (len < 3)
+        break;
+
+      append_fts_string (term, p, end - p);
+      rc = count_matches (count, term->str, COMMON_TRIGRAM, &n);
+      if (rc == SQLITE_OK && n == 0)
+        rc = SQLITE_DONE;
+      else if (rc == SQLITE_OK && n < COMMON_TRIGRAM)
+        {
+          Trigram t = { g_string_free (g_steal_pointer (&term), FALSE), n };
+          g_array_append_val (rare, t);
+        }
+    }
+  sqlite3_finalize (count);
+  if (rc != SQLITE_OK)
+    return rc;
+  g_array_sort (rare, compare_trigrams);
+
+  /* The rare doclists were read whole just now: walking them together
+   * reads nothing more */
+  rc = sqlite3_prepare_v2 (db, "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1",
+                           -1, &walk, NULL);
+  for (guint i = 0; rc == SQLITE_OK && !*check && i < rare->len; i++)
+    {
+      int others = 0;
+
+      g_string_append_printf (and, "%s%s", i > 0 ? " AND " : "",
+                              g_array_index (rare, Trigram, i).term);
+      sqlite3_bind_text (walk, 1, and->str, -1, SQLITE_STATIC);
+      while (others < CHECKED_KEYS && (rc = sqlite3_step (walk)) == SQLITE_ROW)
+        if (!contains_rowid (prefixed, sqlite3_column_int64 (walk, 0)))
+          others++;
+      if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+      sqlite3_reset (walk);
+      *check = others < CHECKED_KEYS;
+    }
+  sqlite3_finalize (walk);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  if (*check)
+    g_string_append (match, and->str);
+  else
+    append_fts_string (match, form, strlen (form));
+  return SQLITE_OK;
+}
+
 static int
 search_form (sqlite3    *db,
              const char *form,
@@ -194,7 +353,7 @@ search_form (sqlite3    *db,
   sqlite3_bind_text (stmt, 1, form, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, upper, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 3, want);
-  rc = collect (stmt, best, form, FALSE, prefixed);
+  rc = collect (stmt, best, form, FALSE, FALSE, prefixed);
   sqlite3_finalize (stmt);
   if (rc != SQLITE_OK)
     return rc;
@@ -206,15 +365,14 @@ search_form (sqlite3    *db,
    * not show anyway: a common trigram's long doclist is not worth walking. */
   if (g_utf8_strlen (form, -1) >= 3 && !has_exact_id (best) && g_hash_table_size (best) < limit)
     {
-      GString *phrase = g_string_new ("\"");
+      g_autoptr(GString) match = g_string_new (NULL);
+      gboolean check = FALSE;
 
-      for (const char *p = form; *p; p++)
-        {
-          if (*p == '"')
-            g_string_append_c (phrase, '"');
-          g_string_append_c (phrase, *p);
-        }
-      g_string_append_c (phrase, '"');
+      rc = substring_match (db, form, prefixed, match, &check);
+      if (rc == SQLITE_DONE)
+        return SQLITE_OK;
+      if (rc != SQLITE_OK)
+        return rc;
 
       /* Every key that starts with the form holds it too, and the prefix
        * pass already ranked it higher: only the other keys' rows are read,
@@ -229,7 +387,7 @@ search_form (sqlite3    *db,
                                  -1, &row, NULL);
       if (rc == SQLITE_OK)
         {
-          sqlite3_bind_text (stmt, 1, phrase->str, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_text (stmt, 1, match->str, -1, SQLITE_STATIC);
           sqlite3_bind_int (stmt, 2, want);
           while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
             {
@@ -241,7 +399,7 @@ search_form (sqlite3    *db,
               if (contains_rowid (prefixed, rowid))
                 continue;
               sqlite3_bind_int64 (row, 1, rowid);
-              rc = collect (row, best, form, TRUE, NULL);
+              rc = collect (row, best, form, TRUE, check, NULL);
               sqlite3_reset (row);
             }
           if (rc == SQLITE_DONE)
@@ -249,7 +407,6 @@ search_form (sqlite3    *db,
         }
       sqlite3_finalize (row);
       sqlite3_finalize (stmt);
-      g_string_free (phrase, TRUE);
     }
 
   return rc;

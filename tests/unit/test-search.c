@@ -163,6 +163,47 @@ test_substrings_fill (void)
 }
 
 static void
+add_customers (const char *family,
+               guint       first,
+               guint       n)
+{
+  g_autoptr(GString) json = g_string_new ("[");
+
+  for (guint i = first; i < first + n; i++)
+    g_string_append_printf (json,
+                            "%s{\"_id\":\"customer:0b1c2d3e-0000-4000-8000-%012u\",\"type\":\"customer\","
+                            "\"schema\":1,\"at\":\"2020-01-01T00:00:00Z\","
+                            "\"name\":{\"family\":\"%s\",\"given\":\"Yu\"}}",
+                            i > first ? "," : "", i, family);
+  g_string_append_c (json, ']');
+  test_apply (cache, json->str);
+}
+
+static void
+test_substring_lookalikes (void)
+{
+  g_autoptr(GPtrArray) few = NULL;
+  g_autoptr(GPtrArray) many = NULL;
+
+  /* “Sakukura” holds every trigram of “sakura” but not “sakura” itself:
+   * whether the trigrams alone are asked for (a few such keys) … */
+  add_customers ("Sakukura", 100, 3);
+  add_customers ("Osakura", 103, 1);
+  few = search ("sakura");
+  g_assert_cmpuint (few->len, ==, 1);
+  g_assert_cmpstr (((RpSearchHit *) g_ptr_array_index (few, 0))->id, ==,
+                   "customer:0b1c2d3e-0000-4000-8000-000000000103");
+
+  /* … or the phrase is (too many), only the key that holds it is found */
+  add_customers ("Kamumura", 200, 40);
+  add_customers ("Okamura", 240, 1);
+  many = search ("kamura");
+  g_assert_cmpuint (many->len, ==, 1);
+  g_assert_cmpstr (((RpSearchHit *) g_ptr_array_index (many, 0))->id, ==,
+                   "customer:0b1c2d3e-0000-4000-8000-000000000240");
+}
+
+static void
 test_nothing (void)
 {
   g_autoptr(GPtrArray) none = search ("zzzzqq");
@@ -215,6 +256,7 @@ main (int   argc,
   g_test_add_func ("/search/order-and-ticket-numbers", test_numbers);
   g_test_add_func ("/search/ranking", test_ranking);
   g_test_add_func ("/search/substrings-fill-the-page", test_substrings_fill);
+  g_test_add_func ("/search/substring-lookalikes", test_substring_lookalikes);
   g_test_add_func ("/search/nothing", test_nothing);
 
   status = g_test_run ();
