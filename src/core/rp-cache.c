@@ -62,9 +62,10 @@ struct _RpCache
    * and commits many batches at once: random ids touch pages all over the
    * id index, and per-batch commits wrote each of them again and again */
   gboolean  bulk;
-  gint64    bulk_cache_kib;  /* 0: a share of the machine's memory */
   gboolean  bulk_open;       /* a transaction spanning batches is open */
   guint     bulk_uncommitted;
+  gint64    bulk_fts;        /* search keys up to this rowid are in the
+                              * trigram index already; -1: none */
 
   /* The customer the last document was about, and whether any customer
    * was ever erased: most documents need neither lookup */
@@ -583,12 +584,21 @@ rp_cache_class_init (RpCacheClass *klass)
   object_class->finalize = rp_cache_finalize;
 }
 
+/* How far a bulk load filled the trigram index, as last committed */
+static void
+load_bulk_fts (RpCache *self)
+{
+  self->bulk_fts = query_int (self->wdb, "SELECT coalesce((SELECT value FROM settings"
+                                         " WHERE key = 'bulk-fts'), -1)", NULL);
+}
+
 static void
 rp_cache_init (RpCache *self)
 {
   g_mutex_init (&self->write_lock);
   for (guint i = 0; i < RP_CACHE_READERS; i++)
     g_mutex_init (&self->readers[i].lock);
+  self->bulk_fts = -1;
 }
 
 RpCache *
@@ -622,6 +632,7 @@ rp_cache_open (const char  *path,
   if (query_int (self->wdb, "SELECT count(*) FROM settings WHERE key = 'bulk-load'", NULL) > 0)
     {
       self->bulk = TRUE;
+      load_bulk_fts (self);
       if (!rp_cache_end_bulk (self, error))
         return NULL;
     }
@@ -767,8 +778,8 @@ insert_key (RpCache             *self,
   if ((rc = step_done (self->st_ins_key)) != SQLITE_OK)
     return rc;
 
-  /* A bulk load fills the trigram index from search_keys at the end */
-  if (self->bulk || !key->sub)
+  /* A bulk load fills the trigram index from search_keys later */
+  if (!key->sub || (self->bulk && sqlite3_last_insert_rowid (self->wdb) > self->bulk_fts))
     return SQLITE_OK;
 
   sqlite3_bind_int64 (self->st_ins_fts, 1, sqlite3_last_insert_rowid (self->wdb));
@@ -783,9 +794,14 @@ remove_keys_of_doc (RpCache *self,
   int rc = SQLITE_OK;
 
   sqlite3_bind_int64 (self->st_keys_of_doc, 1, doc);
-  while (!self->bulk && sqlite3_step (self->st_keys_of_doc) == SQLITE_ROW)
+  while ((!self->bulk || self->bulk_fts > 0) && sqlite3_step (self->st_keys_of_doc) == SQLITE_ROW)
     {
-      sqlite3_bind_int64 (self->st_del_fts, 1, sqlite3_column_int64 (self->st_keys_of_doc, 0));
+      gint64 rowid = sqlite3_column_int64 (self->st_keys_of_doc, 0);
+
+      /* Only what the trigram index holds already */
+      if (self->bulk && rowid > self->bulk_fts)
+        continue;
+      sqlite3_bind_int64 (self->st_del_fts, 1, rowid);
       sqlite3_bind_text (self->st_del_fts, 2,
                          (const char *) sqlite3_column_text (self->st_keys_of_doc, 1), -1,
                          SQLITE_TRANSIENT);
@@ -1736,6 +1752,7 @@ rp_cache_apply_prepared (RpCache          *self,
       sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
       self->bulk_open = FALSE;
       self->bulk_uncommitted = 0;
+      load_bulk_fts (self);
       apply_ctx_clear (&ctx);
       g_mutex_unlock (&self->write_lock);
       return FALSE;
@@ -1847,20 +1864,18 @@ machine_bulk_cache_kib (void)
   return CLAMP (kib, 256 * 1024, 4 * 1024 * 1024);
 }
 
-void
-rp_cache_set_bulk_memory (RpCache *self,
-                          gsize    bytes)
-{
-  g_return_if_fail (RP_IS_CACHE (self));
-
-  g_mutex_lock (&self->write_lock);
-  self->bulk_cache_kib = (gint64) (bytes / 1024);
-  g_mutex_unlock (&self->write_lock);
-}
-
 gboolean
 rp_cache_begin_bulk (RpCache  *self,
                      GError  **error)
+{
+  return rp_cache_begin_bulk_full (self, 0, FALSE, error);
+}
+
+gboolean
+rp_cache_begin_bulk_full (RpCache  *self,
+                          gsize     memory,
+                          gboolean  keep_indexes,
+                          GError  **error)
 {
   gboolean ok = TRUE;
 
@@ -1870,22 +1885,115 @@ rp_cache_begin_bulk (RpCache  *self,
   if (!self->bulk && query_int (self->wdb, "SELECT count(*) FROM (SELECT 1 FROM docs LIMIT 1)", NULL) == 0)
     {
       GString *sql = g_string_new ("BEGIN IMMEDIATE;"
-                                   "INSERT OR REPLACE INTO settings (key, value) VALUES ('bulk-load', '1');");
+                                   "INSERT OR REPLACE INTO settings (key, value) VALUES ('bulk-load', '1');"
+                                   "INSERT INTO search_fts (search_fts) VALUES ('delete-all');"
+                                   "INSERT OR REPLACE INTO settings (key, value) VALUES ('bulk-fts', 0);");
 
       for (guint i = 0; i < G_N_ELEMENTS (bulk_indexes); i++)
-        if (bulk_indexes[i].deferred)
+        if (bulk_indexes[i].deferred && !keep_indexes)
           g_string_append_printf (sql, "DROP INDEX IF EXISTS %s;", bulk_indexes[i].name);
       g_string_append_printf (sql, "COMMIT; PRAGMA cache_size = -%" G_GINT64_FORMAT ";",
-                              self->bulk_cache_kib > 0 ? self->bulk_cache_kib : machine_bulk_cache_kib ());
+                              memory > 0 ? (gint64) (memory / 1024) : machine_bulk_cache_kib ());
       ok = exec_sql (self->wdb, sql->str, error);
       if (ok)
-        self->bulk = TRUE;
+        {
+          self->bulk = TRUE;
+          self->bulk_fts = 0;
+        }
       else
         sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
       g_string_free (sql, TRUE);
     }
   g_mutex_unlock (&self->write_lock);
   return ok;
+}
+
+/* Search keys a step puts into the trigram index, and documents left
+ * uncommitted that a step commits */
+#define BULK_STEP_KEYS   8192
+#define BULK_STEP_COMMIT 10000
+
+gboolean
+rp_cache_bulk_step (RpCache   *self,
+                    gboolean  *worked,
+                    GError   **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 upper = 0;
+  int rc = SQLITE_OK;
+
+  g_return_val_if_fail (RP_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (worked != NULL, FALSE);
+
+  *worked = FALSE;
+  g_mutex_lock (&self->write_lock);
+  if (!self->bulk || self->bulk_fts < 0)
+    {
+      g_mutex_unlock (&self->write_lock);
+      return TRUE;
+    }
+
+  rc = sqlite3_prepare_v2 (self->wdb, "SELECT max(rowid) FROM (SELECT rowid FROM search_keys"
+                                      " WHERE rowid > ?1 ORDER BY rowid LIMIT ?2)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, self->bulk_fts);
+      sqlite3_bind_int (stmt, 2, BULK_STEP_KEYS);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        upper = sqlite3_column_int64 (stmt, 0);
+      rc = sqlite3_finalize (stmt);
+      stmt = NULL;
+    }
+
+  if (rc == SQLITE_OK && upper > self->bulk_fts)
+    {
+      /* In the load's own transaction, with how far it got */
+      if (!self->bulk_open)
+        {
+          rc = sqlite3_exec (self->wdb, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+          self->bulk_open = rc == SQLITE_OK;
+        }
+      if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2 (self->wdb,
+                                 "INSERT INTO search_fts (rowid, key) SELECT rowid, key FROM search_keys"
+                                 " WHERE rowid > ?1 AND rowid <= ?2 AND sub", -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (stmt, 1, self->bulk_fts);
+          sqlite3_bind_int64 (stmt, 2, upper);
+          rc = step_done (stmt);
+          sqlite3_finalize (stmt);
+          stmt = NULL;
+        }
+      if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2 (self->wdb, "UPDATE settings SET value = ?1 WHERE key = 'bulk-fts'",
+                                 -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (stmt, 1, upper);
+          rc = step_done (stmt);
+          sqlite3_finalize (stmt);
+        }
+      if (rc == SQLITE_OK)
+        self->bulk_fts = upper;
+      *worked = TRUE;
+    }
+  else if (rc == SQLITE_OK && self->bulk_open && self->bulk_uncommitted >= BULK_STEP_COMMIT)
+    {
+      rc = commit_writes (self);
+      *worked = TRUE;
+    }
+
+  if (rc != SQLITE_OK)
+    {
+      rp_cache_set_error (error, self->wdb, rc, _("Could not save the documents"));
+      sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
+      self->bulk_open = FALSE;
+      self->bulk_uncommitted = 0;
+      load_bulk_fts (self);
+    }
+  g_mutex_unlock (&self->write_lock);
+  return rc == SQLITE_OK;
 }
 
 gboolean
@@ -1911,20 +2019,28 @@ rp_cache_end_bulk (RpCache  *self,
       for (guint i = 0; i < G_N_ELEMENTS (bulk_indexes); i++)
         g_string_append_printf (sql, "CREATE INDEX IF NOT EXISTS %s ON %s;",
                                 bulk_indexes[i].name, bulk_indexes[i].definition);
-      g_string_append (sql, "INSERT INTO search_fts (search_fts) VALUES ('delete-all');"
-                            "INSERT INTO search_fts (rowid, key)"
-                            " SELECT rowid, key FROM search_keys WHERE sub;"
-                            /* Filled at once, the index is left in many
+      /* The search keys the steps did not reach; all of them after a
+       * load an older version began */
+      if (self->bulk_fts < 0)
+        g_string_append (sql, "INSERT INTO search_fts (search_fts) VALUES ('delete-all');");
+      g_string_append_printf (sql, "INSERT INTO search_fts (rowid, key)"
+                                   " SELECT rowid, key FROM search_keys"
+                                   " WHERE rowid > %" G_GINT64_FORMAT " AND sub;",
+                              MAX (self->bulk_fts, 0));
+      g_string_append (sql, /* Filled at once, the index is left in many
                              * segments, each of which a search term costs
                              * a lookup */
                             "INSERT INTO search_fts (search_fts) VALUES ('optimize');"
-                            "DELETE FROM settings WHERE key = 'bulk-load';"
+                            "DELETE FROM settings WHERE key IN ('bulk-load', 'bulk-fts');"
                             "COMMIT;"
                             "PRAGMA cache_size = -131072;"
                             "PRAGMA threads = 0;");
       ok = exec_sql (self->wdb, sql->str, error);
       if (ok)
-        self->bulk = FALSE;
+        {
+          self->bulk = FALSE;
+          self->bulk_fts = -1;
+        }
       else
         sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
       g_string_free (sql, TRUE);

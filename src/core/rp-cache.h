@@ -157,16 +157,26 @@ gboolean     rp_cache_apply_prepared   (RpCache             *self,
 /* Gives back the page caches' memory once a burst of writing is over */
 void         rp_cache_release_memory   (RpCache             *self);
 
-/* The page cache a first load may fill; 0 (the default) gives it an
- * eighth of the machine's memory, up to 4 GiB */
-void         rp_cache_set_bulk_memory  (RpCache             *self,
-                                        gsize                bytes);
-
 /* A first load into an empty cache: most indexes and the search index are
- * built once at rp_cache_end_bulk() instead of row by row.  Does nothing
- * on a cache that holds documents.  Queries in between are slow; a load
- * cut short is finished at the next open. */
+ * built once at rp_cache_end_bulk() instead of row by row, and batches
+ * commit together.  Its page cache takes an eighth of the machine's
+ * memory, up to 4 GiB.  Does nothing on a cache that holds documents.
+ * Queries in between are slow; a load cut short is finished at the next
+ * open. */
 gboolean     rp_cache_begin_bulk       (RpCache             *self,
+                                        GError             **error);
+/* The same for a caller with time to spare between batches, such as a
+ * pull waiting for its server: @keep_indexes keeps the query indexes up,
+ * @memory bounds the page cache (0: as above), and rp_cache_bulk_step()
+ * does a piece of the end's work whenever the caller would wait. */
+gboolean     rp_cache_begin_bulk_full  (RpCache             *self,
+                                        gsize                memory,
+                                        gboolean             keep_indexes,
+                                        GError             **error);
+/* Fills the search index with the next few thousand keys, or commits what
+ * is pending; @worked tells whether there was anything to do */
+gboolean     rp_cache_bulk_step        (RpCache             *self,
+                                        gboolean            *worked,
                                         GError             **error);
 gboolean     rp_cache_end_bulk         (RpCache             *self,
                                         GError             **error);

@@ -299,13 +299,12 @@ parse_error_body (SoupMessage *msg,
   return rp_json_parse ((const char *) buffer->data, buffer->len, NULL);
 }
 
-/* One request, with no login: see rp_http_request() */
-static RpJsonTree *
+/* One request, with no login: see rp_http_request_bytes() */
+static GBytes *
 request_once (RpHttp        *self,
               const char    *method,
               const char    *path,
               GBytes        *body,
-              JsonNodeType   expect,
               guint          deadline_s,
               gsize          max_bytes,
               RpHttpAnswer  *answer,
@@ -316,8 +315,6 @@ request_once (RpHttp        *self,
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GByteArray) buffer = NULL;
   g_autoptr(GError) local_error = NULL;
-  RpJsonTree *tree;
-  RpJsonKind kind;
   g_autofree char *uri = NULL;
   SoupMessageHeaders *headers;
   Deadline deadline = { 0 };
@@ -437,29 +434,7 @@ request_once (RpHttp        *self,
       return NULL;
     }
 
-  /* The reader rejects an unterminated document, which is what catches a
-   * chunked body that stopped without its last chunk; it is several times
-   * faster than JsonParser, and every pulled document goes through it. */
-  tree = rp_json_tree_parse ((const char *) buffer->data, buffer->len, &local_error);
-  if (tree == NULL)
-    {
-      g_debug ("Invalid JSON from %s: %s", self->host, local_error->message);
-      rp_http_set_malformed (error, _("invalid JSON"));
-      return NULL;
-    }
-
-  kind = rp_json_tree_get_root (tree)->kind;
-  if (kind != (expect == JSON_NODE_ARRAY ? RP_JSON_ARRAY : RP_JSON_OBJECT))
-    {
-      rp_json_tree_unref (tree);
-      if (expect == JSON_NODE_ARRAY)
-        rp_http_set_malformed (error, _("not a JSON array"));
-      else
-        rp_http_set_malformed (error, _("not a JSON object"));
-      return NULL;
-    }
-
-  return tree;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
 }
 
 static gboolean
@@ -471,6 +446,7 @@ ensure_session_login (RpHttp        *self,
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) request = NULL;
   g_autoptr(RpJsonTree) root = NULL;
+  g_autoptr(GBytes) answer_body = NULL;
   g_autoptr(GBytes) body = NULL;
   char *text;
 
@@ -488,8 +464,10 @@ ensure_session_login (RpHttp        *self,
   text = json_to_string (request, FALSE);
   body = g_bytes_new_take (text, strlen (text));
 
-  root = request_once (self, "POST", "_session", body, JSON_NODE_OBJECT, self->request_s,
-                       MAX_ERROR_BODY, &answer, cancellable, error);
+  answer_body = request_once (self, "POST", "_session", body, self->request_s, MAX_ERROR_BODY,
+                              &answer, cancellable, error);
+  if (answer_body != NULL)
+    root = rp_http_parse_tree (self, answer_body, JSON_NODE_OBJECT, error);
   if (root == NULL)
     return FALSE;
 
@@ -670,21 +648,20 @@ rp_http_reset_retry_after (RpHttp *self)
   g_atomic_int_set (&self->retry_after, 0);
 }
 
-RpJsonTree *
-rp_http_request_tree (RpHttp        *self,
-                      const char    *method,
-                      const char    *path,
-                      GBytes        *body,
-                      JsonNodeType   expect,
-                      guint          deadline_s,
-                      gsize          max_bytes,
-                      RpHttpAnswer  *answer,
-                      GCancellable  *cancellable,
-                      GError       **error)
+GBytes *
+rp_http_request_bytes (RpHttp        *self,
+                       const char    *method,
+                       const char    *path,
+                       GBytes        *body,
+                       guint          deadline_s,
+                       gsize          max_bytes,
+                       RpHttpAnswer  *answer,
+                       GCancellable  *cancellable,
+                       GError       **error)
 {
   g_auto(RpHttpAnswer) local_answer = { 0 };
   g_autoptr(GError) local_error = NULL;
-  RpJsonTree *tree;
+  GBytes *bytes;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (method != NULL && path != NULL, NULL);
@@ -697,11 +674,11 @@ rp_http_request_tree (RpHttp        *self,
   if (!ensure_session_login (self, cancellable, error))
     return NULL;
 
-  tree = request_once (self, method, path, body, expect, deadline_s, max_bytes, answer,
-                       cancellable, &local_error);
+  bytes = request_once (self, method, path, body, deadline_s, max_bytes, answer, cancellable,
+                        &local_error);
 
   /* A session cookie expires; log in again once */
-  if (tree == NULL && answer->status == SOUP_STATUS_UNAUTHORIZED
+  if (bytes == NULL && answer->status == SOUP_STATUS_UNAUTHORIZED
       && self->auth == RP_SYNC_AUTH_SESSION && self->logged_in)
     {
       self->logged_in = FALSE;
@@ -709,14 +686,69 @@ rp_http_request_tree (RpHttp        *self,
       rp_http_answer_clear (answer);
       if (!ensure_session_login (self, cancellable, error))
         return NULL;
-      tree = request_once (self, method, path, body, expect, deadline_s, max_bytes, answer,
-                           cancellable, &local_error);
+      bytes = request_once (self, method, path, body, deadline_s, max_bytes, answer,
+                            cancellable, &local_error);
     }
 
-  if (tree == NULL)
+  if (bytes == NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
 
+  return bytes;
+}
+
+RpJsonTree *
+rp_http_parse_tree (RpHttp        *self,
+                    GBytes        *bytes,
+                    JsonNodeType   expect,
+                    GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  RpJsonTree *tree;
+  RpJsonKind kind;
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  /* The reader rejects an unterminated document, which is what catches a
+   * chunked body that stopped without its last chunk; it is several times
+   * faster than JsonParser, and every pulled document goes through it. */
+  tree = rp_json_tree_parse (data, len, &local_error);
+  if (tree == NULL)
+    {
+      g_debug ("Invalid JSON from %s: %s", self->host, local_error->message);
+      rp_http_set_malformed (error, _("invalid JSON"));
+      return NULL;
+    }
+
+  kind = rp_json_tree_get_root (tree)->kind;
+  if (kind != (expect == JSON_NODE_ARRAY ? RP_JSON_ARRAY : RP_JSON_OBJECT))
+    {
+      rp_json_tree_unref (tree);
+      if (expect == JSON_NODE_ARRAY)
+        rp_http_set_malformed (error, _("not a JSON array"));
+      else
+        rp_http_set_malformed (error, _("not a JSON object"));
+      return NULL;
+    }
+
   return tree;
+}
+
+RpJsonTree *
+rp_http_request_tree (RpHttp        *self,
+                      const char    *method,
+                      const char    *path,
+                      GBytes        *body,
+                      JsonNodeType   expect,
+                      guint          deadline_s,
+                      gsize          max_bytes,
+                      RpHttpAnswer  *answer,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autoptr(GBytes) bytes = rp_http_request_bytes (self, method, path, body, deadline_s,
+                                                   max_bytes, answer, cancellable, error);
+
+  return bytes ? rp_http_parse_tree (self, bytes, expect, error) : NULL;
 }
 
 JsonNode *

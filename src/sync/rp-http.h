@@ -79,6 +79,22 @@ RpJsonTree *rp_http_request_tree      (RpHttp        *self,
                                        RpHttpAnswer  *answer,
                                        GCancellable  *cancellable,
                                        GError       **error);
+/* The two halves of rp_http_request_tree(): the checked body of a
+ * successful answer, then its JSON.  A body does not depend on the JSON
+ * of the one before, so the next request can go out while it is read. */
+GBytes     *rp_http_request_bytes     (RpHttp        *self,
+                                       const char    *method,
+                                       const char    *path,
+                                       GBytes        *body,
+                                       guint          deadline_s,
+                                       gsize          max_bytes,
+                                       RpHttpAnswer  *answer,
+                                       GCancellable  *cancellable,
+                                       GError       **error);
+RpJsonTree *rp_http_parse_tree        (RpHttp        *self,
+                                       GBytes        *bytes,
+                                       JsonNodeType   expect,
+                                       GError       **error);
 /* The same, for callers that want json-glib nodes */
 JsonNode   *rp_http_request           (RpHttp        *self,
                                        const char    *method,

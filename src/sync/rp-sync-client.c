@@ -23,6 +23,7 @@
 #define DEFAULT_LONGPOLL_S      50
 #define MAX_SMALL_ANSWER        (64 * 1024)   /* anything but a page of changes */
 #define LOCAL_CHECKPOINT_EVERY  (10 * G_USEC_PER_SEC)
+#define PEEK_BYTES              4096          /* where a page's last_seq is looked for */
 
 struct _RpSyncClient
 {
@@ -293,6 +294,63 @@ changes_path (RpSyncClient *self,
                           rp_http_get_db_path (self->http), since_param, limit);
 }
 
+/* Asks for a page of changes from @since_param; a page over twice the
+ * byte bound (room for a few large documents) is refused and asked for
+ * again with half as many rows, and @limit says how many it was in the end */
+static GBytes *
+receive_changes (RpSyncClient  *self,
+                 const char    *since_param,
+                 guint         *limit,
+                 gboolean       longpoll,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autofree char *path = changes_path (self, since_param, *limit, longpoll);
+  guint deadline = longpoll ? self->longpoll_s + MIN (self->request_s, 15) : self->request_s;
+
+  for (;;)
+    {
+      g_auto(RpHttpAnswer) answer = { 0 };
+      g_autoptr(GError) local_error = NULL;
+      GBytes *bytes;
+
+      bytes = rp_http_request_bytes (self->http, "GET", path, NULL, deadline,
+                                     self->batch_bytes * 2 + 1024, &answer, cancellable,
+                                     &local_error);
+      if (bytes != NULL)
+        return bytes;
+      if (!answer.too_large || *limit <= 1)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+
+      *limit /= 2;
+      g_free (path);
+      path = changes_path (self, since_param, *limit, longpoll);
+    }
+}
+
+/* Reads a page asked for with @limit rows */
+static Batch *
+read_changes (RpSyncClient  *self,
+              GBytes        *bytes,
+              guint          limit,
+              GError       **error)
+{
+  g_autoptr(RpJsonTree) root = rp_http_parse_tree (self->http, bytes, JSON_NODE_OBJECT, error);
+  Batch *batch;
+
+  if (root == NULL)
+    return NULL;
+
+  batch = parse_changes (self, root, g_bytes_get_size (bytes), error);
+  if (batch != NULL)
+    batch->limit = limit;
+
+  return batch;
+}
+
 static Batch *
 fetch_changes (RpSyncClient  *self,
                JsonNode      *since,
@@ -301,42 +359,19 @@ fetch_changes (RpSyncClient  *self,
                GCancellable  *cancellable,
                GError       **error)
 {
-  g_autoptr(RpJsonTree) root = NULL;
   g_autofree char *since_param = seq_to_param (since);
-  g_autofree char *path = NULL;
-  g_auto(RpHttpAnswer) answer = { 0 };
-  Batch *batch;
-  guint deadline;
+  g_autoptr(GBytes) bytes = NULL;
 
-  path = changes_path (self, since_param, limit, longpoll);
-  deadline = longpoll ? self->longpoll_s + MIN (self->request_s, 15) : self->request_s;
+  bytes = receive_changes (self, since_param, &limit, longpoll, cancellable, error);
 
-  /* Twice the bound leaves room for a few large documents; past it the
-   * page is refused and asked for again with half as many rows. */
-  for (;;)
-    {
-      g_autoptr(GError) local_error = NULL;
+  return bytes ? read_changes (self, bytes, limit, error) : NULL;
+}
 
-      root = rp_http_request_tree (self->http, "GET", path, NULL, JSON_NODE_OBJECT, deadline,
-                              self->batch_bytes * 2 + 1024, &answer, cancellable, &local_error);
-      if (root != NULL)
-        break;
-      if (!answer.too_large || limit <= 1)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-
-      limit /= 2;
-      g_free (path);
-      path = changes_path (self, since_param, limit, longpoll);
-    }
-
-  batch = parse_changes (self, root, answer.bytes, error);
-  if (batch != NULL)
-    batch->limit = limit;
-
-  return batch;
+/* A full page means there may be more */
+static gboolean
+batch_has_more (Batch *batch)
+{
+  return batch->n_rows > 0 && batch->n_rows >= batch->limit && batch->pending != 0;
 }
 
 static void
@@ -512,10 +547,9 @@ report_progress (RpSyncClient *self,
 
 static guint
 next_limit (RpSyncClient *self,
-            Batch        *batch)
+            Batch        *batch,
+            guint         limit)
 {
-  guint limit = self->limit;
-
   /* Keep batches within the byte bound as documents grow or shrink */
   if (batch->n_rows > 0)
     {
@@ -529,24 +563,341 @@ next_limit (RpSyncClient *self,
   return limit;
 }
 
+/* The `since` of the page after this one, read from the end of its body
+ * without the rest: the answer's last_seq, which CouchDB and PouchDB
+ * Server both write after the rows.  NULL when it is not found, or when
+ * the server says nothing is pending. */
+static char *
+peek_next_since (GBytes *bytes)
+{
+  static const char key[] = "\"last_seq\"";
+  g_autoptr(RpJsonTree) tree = NULL;
+  g_autoptr(JsonNode) seq = NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  const char *end = data + len;
+  const char *p = NULL;
+  const char *value;
+  const char *pending;
+
+  for (gsize i = len >= sizeof key - 1 ? len - (sizeof key - 1) + 1 : 0;
+       i-- > (len > PEEK_BYTES ? len - PEEK_BYTES : 0);)
+    if (memcmp (data + i, key, sizeof key - 1) == 0)
+      {
+        p = data + i + sizeof key - 1;
+        break;
+      }
+  if (p == NULL)
+    return NULL;
+
+  while (p < end && g_ascii_isspace (*p))
+    p++;
+  if (p == end || *p++ != ':')
+    return NULL;
+  while (p < end && g_ascii_isspace (*p))
+    p++;
+  value = p;
+  if (p < end && *p == '"')
+    {
+      for (p++; p < end && *p != '"'; p++)
+        if (*p == '\\')
+          p++;
+      if (p >= end)
+        return NULL;
+      p++;
+    }
+  else
+    while (p < end && *p != ',' && *p != '}' && !g_ascii_isspace (*p))
+      p++;
+
+  pending = g_strstr_len (p, end - p, "\"pending\"");
+  if (pending != NULL)
+    {
+      pending += strlen ("\"pending\"");
+      while (pending < end && (g_ascii_isspace (*pending) || *pending == ':'))
+        pending++;
+      if (pending < end && *pending == '0' && (pending + 1 == end || !g_ascii_isdigit (pending[1])))
+        return NULL;
+    }
+
+  tree = rp_json_tree_parse (value, p - value, NULL);
+  if (tree == NULL)
+    return NULL;
+  seq = rp_json_value_to_node (rp_json_tree_get_root (tree));
+
+  return seq_to_param (seq);
+}
+
+/* A page asked for on a thread of its own */
 typedef struct
 {
   RpSyncClient *self;
-  JsonNode     *since;
+  char         *since_param;
   guint         limit;
   GCancellable *cancellable;
-  Batch        *batch;
+  GThread      *thread;
+  GBytes       *bytes;
   GError       *error;
-} Prefetch;
+} Receive;
 
 static gpointer
-prefetch_thread (gpointer user_data)
+receive_thread (gpointer data)
 {
-  Prefetch *prefetch = user_data;
+  Receive *receive = data;
 
-  prefetch->batch = fetch_changes (prefetch->self, prefetch->since, prefetch->limit, FALSE,
-                                   prefetch->cancellable, &prefetch->error);
+  receive->bytes = receive_changes (receive->self, receive->since_param, &receive->limit, FALSE,
+                                    receive->cancellable, &receive->error);
   return NULL;
+}
+
+static Receive *
+receive_start (RpSyncClient *self,
+               char         *since_param,
+               guint         limit,
+               GCancellable *cancellable)
+{
+  Receive *receive = g_new0 (Receive, 1);
+
+  receive->self = self;
+  receive->since_param = since_param;
+  receive->limit = limit;
+  receive->cancellable = g_cancellable_new ();
+  g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (g_cancellable_cancel),
+                           receive->cancellable, G_CONNECT_SWAPPED);
+  receive->thread = g_thread_new ("rp-sync-receive", receive_thread, receive);
+
+  return receive;
+}
+
+/* Waits for the page; @cancel drops it */
+static GBytes *
+receive_finish (Receive       *receive,
+                GCancellable  *cancellable,
+                gboolean       cancel,
+                guint         *limit,
+                GError       **error)
+{
+  GBytes *bytes;
+
+  if (cancel)
+    g_cancellable_cancel (receive->cancellable);
+  g_thread_join (receive->thread);
+  g_signal_handlers_disconnect_by_data (cancellable, receive->cancellable);
+
+  bytes = g_steal_pointer (&receive->bytes);
+  if (bytes == NULL && !cancel)
+    g_propagate_error (error, g_steal_pointer (&receive->error));
+  if (limit != NULL)
+    *limit = receive->limit;
+
+  g_clear_error (&receive->error);
+  g_object_unref (receive->cancellable);
+  g_free (receive->since_param);
+  g_free (receive);
+  if (cancel)
+    g_clear_pointer (&bytes, g_bytes_unref);
+
+  return bytes;
+}
+
+/* The pages of a pull after its first, read on a thread of their own and
+ * handed to the applying thread one at a time.  The next page is asked
+ * for as soon as a page's body is in, from the last_seq at its end, so
+ * the server works on it while this one is read.  Once read, the page must
+ * end with a row of that very seq (DESIGN §4: the next `since` is the seq
+ * of the last row), or the early answer is dropped and the page asked for
+ * again from the last row. */
+typedef struct
+{
+  RpSyncClient *self;
+  GCancellable *cancellable;
+  GThread      *thread;
+  GMutex        lock;
+  GCond         cond;
+  Batch        *ready;      /* read, for the applying thread to take */
+  gboolean      finished;   /* no more pages will come */
+  gboolean      stopped;    /* the applying thread wants no more */
+  GError       *error;      /* why the pages ended early */
+  char         *since;      /* the first page's */
+  guint         limit;      /* the rows asked for, adapted to the byte bound */
+} Pager;
+
+/* Blocks until the applying thread took the last page; FALSE if it stopped */
+static gboolean
+pager_hand (Pager *pager,
+            Batch *batch)
+{
+  gboolean taken;
+
+  g_mutex_lock (&pager->lock);
+  while (pager->ready != NULL && !pager->stopped)
+    g_cond_wait (&pager->cond, &pager->lock);
+  taken = !pager->stopped;
+  if (taken)
+    {
+      pager->ready = batch;
+      g_cond_broadcast (&pager->cond);
+    }
+  g_mutex_unlock (&pager->lock);
+
+  if (!taken)
+    batch_free (batch);
+
+  return taken;
+}
+
+static gpointer
+pager_thread (gpointer data)
+{
+  Pager *pager = data;
+  RpSyncClient *self = pager->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *since = g_steal_pointer (&pager->since);
+  guint limit = pager->limit;
+  GBytes *bytes;
+
+  bytes = receive_changes (self, since, &limit, FALSE, pager->cancellable, &error);
+  while (bytes != NULL)
+    {
+      Receive *ahead = NULL;
+      char *next = peek_next_since (bytes);
+      guint asked = limit;
+      Batch *batch;
+      gboolean more;
+
+      if (next != NULL)
+        ahead = receive_start (self, next, limit, pager->cancellable);
+
+      batch = read_changes (self, bytes, asked, &error);
+      g_clear_pointer (&bytes, g_bytes_unref);
+      if (batch != NULL)
+        {
+          more = batch_has_more (batch);
+          limit = next_limit (self, batch, limit);
+          g_free (since);
+          since = more ? seq_to_param (batch->last_row_seq) : NULL;
+        }
+
+      if (batch == NULL || !pager_hand (pager, batch) || !more)
+        {
+          if (ahead != NULL)
+            receive_finish (ahead, pager->cancellable, TRUE, NULL, NULL);
+          break;
+        }
+
+      if (ahead != NULL && g_str_equal (ahead->since_param, since))
+        bytes = receive_finish (ahead, pager->cancellable, FALSE, &limit, &error);
+      else
+        {
+          if (ahead != NULL)
+            receive_finish (ahead, pager->cancellable, TRUE, NULL, NULL);
+          bytes = receive_changes (self, since, &limit, FALSE, pager->cancellable, &error);
+        }
+    }
+
+  g_mutex_lock (&pager->lock);
+  pager->finished = TRUE;
+  pager->limit = limit;
+  pager->error = g_steal_pointer (&error);
+  g_cond_broadcast (&pager->cond);
+  g_mutex_unlock (&pager->lock);
+
+  return NULL;
+}
+
+static Pager *
+pager_start (RpSyncClient *self,
+             JsonNode     *since,
+             guint         limit,
+             GCancellable *cancellable)
+{
+  Pager *pager = g_new0 (Pager, 1);
+
+  pager->self = self;
+  pager->since = seq_to_param (since);
+  pager->limit = limit;
+  pager->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (g_cancellable_cancel),
+                             pager->cancellable, G_CONNECT_SWAPPED);
+  g_mutex_init (&pager->lock);
+  g_cond_init (&pager->cond);
+  pager->thread = g_thread_new ("rp-sync-fetch", pager_thread, pager);
+
+  return pager;
+}
+
+/* The next page, or NULL at the end or on @error.  While none is ready,
+ * @cache does a piece of a first load's end; @waited_usec tells how long
+ * that and the wait took. */
+static Batch *
+pager_take (Pager    *pager,
+            RpCache  *cache,
+            gint64   *waited_usec,
+            GError  **error)
+{
+  gint64 started = g_get_monotonic_time ();
+  gboolean idle_work = TRUE;
+  Batch *batch;
+
+  g_mutex_lock (&pager->lock);
+  while (pager->ready == NULL && !pager->finished)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!idle_work)
+        {
+          g_cond_wait (&pager->cond, &pager->lock);
+          continue;
+        }
+
+      g_mutex_unlock (&pager->lock);
+      if (!rp_cache_bulk_step (cache, &idle_work, &local_error))
+        {
+          g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_CACHE,
+                       _("Could not save the synced documents: %s"), local_error->message);
+          *waited_usec = g_get_monotonic_time () - started;
+          return NULL;
+        }
+      g_mutex_lock (&pager->lock);
+    }
+  batch = g_steal_pointer (&pager->ready);
+  if (batch == NULL && pager->error != NULL)
+    g_propagate_error (error, g_steal_pointer (&pager->error));
+  g_cond_broadcast (&pager->cond);
+  g_mutex_unlock (&pager->lock);
+
+  *waited_usec = g_get_monotonic_time () - started;
+
+  return batch;
+}
+
+/* Ends the thread, whatever it was doing; returns the rows it would ask for next */
+static guint
+pager_stop (Pager        *pager,
+            GCancellable *cancellable)
+{
+  guint limit;
+
+  g_mutex_lock (&pager->lock);
+  pager->stopped = TRUE;
+  g_cond_broadcast (&pager->cond);
+  g_mutex_unlock (&pager->lock);
+  g_cancellable_cancel (pager->cancellable);
+  g_thread_join (pager->thread);
+
+  if (cancellable != NULL)
+    g_signal_handlers_disconnect_by_data (cancellable, pager->cancellable);
+  g_clear_object (&pager->cancellable);
+  g_clear_pointer (&pager->ready, batch_free);
+  g_clear_error (&pager->error);
+  g_free (pager->since);
+  g_mutex_clear (&pager->lock);
+  g_cond_clear (&pager->cond);
+  limit = pager->limit;
+  g_free (pager);
+
+  return limit;
 }
 
 static void
@@ -748,6 +1099,7 @@ rp_sync_client_pull (RpSyncClient  *self,
   g_autoptr(JsonObject) info = NULL;
   g_autoptr(Batch) batch = NULL;
   Batch *applied = NULL;
+  Pager *pager = NULL;
   gint64 update_seq;
   guint64 done = 0;
   gboolean ok = TRUE;
@@ -777,72 +1129,39 @@ rp_sync_client_pull (RpSyncClient  *self,
   /* A first pull of more than a page fills an empty cache: the cache then
    * builds its query indexes once at the end instead of row by row (it
    * does nothing of the kind when it already holds documents) */
-  if (self->since == NULL && batch->n_rows >= batch->limit && batch->pending != 0)
+  if (self->since == NULL && batch_has_more (batch))
     {
-      /* The desktop syncs beside the agent's work: a modest page cache */
-      rp_cache_set_bulk_memory (self->cache, SYNC_BULK_MEMORY);
-      if (!rp_cache_begin_bulk (self->cache, error))
+      /* The desktop syncs beside the agent's work: a modest page cache.
+       * A pull waits for its server, and in that time the cache keeps its
+       * indexes up and fills the search index, so that little is left to
+       * do once the last page is in. */
+      if (!rp_cache_begin_bulk_full (self->cache, SYNC_BULK_MEMORY, TRUE, error))
         return FALSE;
       bulk = TRUE;
     }
 
+  self->limit = next_limit (self, batch, self->limit);
+  if (batch_has_more (batch))
+    pager = pager_start (self, batch->last_row_seq, self->limit, cancellable);
+
   for (;;)
     {
       g_autoptr(GPtrArray) customers = NULL;
-      g_autoptr(GError) apply_error = NULL;
-      GThread *thread = NULL;
-      Prefetch prefetch = { 0 };
-      gboolean more;
+      g_autoptr(GError) pager_error = NULL;
       guint64 total;
+      gint64 waited;
 
-      /* A full page means there may be more: fetch it while this one is
-       * applied, since the next `since` is already known. */
-      more = batch->n_rows > 0 && batch->n_rows >= batch->limit && batch->pending != 0;
-      self->limit = next_limit (self, batch);
-
-      /* Between requests, so the session has one request at a time */
+      /* The pager may have a request out: the session takes both */
       if (g_get_monotonic_time () - self->local_written_usec > LOCAL_CHECKPOINT_EVERY)
         write_local_checkpoint (self, cancellable);
 
-      if (more)
-        {
-          prefetch.self = self;
-          prefetch.since = batch->last_row_seq;
-          prefetch.limit = self->limit;
-          prefetch.cancellable = g_cancellable_new ();
-          if (cancellable != NULL)
-            g_signal_connect_object (cancellable, "cancelled",
-                                     G_CALLBACK (g_cancellable_cancel),
-                                     prefetch.cancellable, G_CONNECT_SWAPPED);
-          thread = g_thread_new ("rp-sync-fetch", prefetch_thread, &prefetch);
-        }
-
-      ok = apply_batch (self, batch, stats, &customers, &apply_error);
+      ok = apply_batch (self, batch, stats, &customers, error);
+      if (!ok)
+        break;
 
       /* Freeing a page of documents costs about as much as parsing it:
        * the applying side has the time to spare while the next one comes */
       g_clear_pointer (&applied, batch_free);
-
-      if (thread != NULL)
-        {
-          gint64 waited = g_get_monotonic_time ();
-
-          if (!ok)
-            g_cancellable_cancel (prefetch.cancellable);
-          g_thread_join (thread);
-          rp_prepared_share_update (&self->prepare_share, g_get_monotonic_time () - waited);
-          if (cancellable != NULL)
-            g_signal_handlers_disconnect_by_data (cancellable, prefetch.cancellable);
-          g_clear_object (&prefetch.cancellable);
-        }
-
-      if (!ok)
-        {
-          g_clear_error (&prefetch.error);
-          g_clear_pointer (&prefetch.batch, batch_free);
-          g_propagate_error (error, g_steal_pointer (&apply_error));
-          break;
-        }
 
       done += batch->n_rows;
       if (batch->pending >= 0)
@@ -854,20 +1173,23 @@ rp_sync_client_pull (RpSyncClient  *self,
       if (batch->n_rows > 0)
         report_progress (self, done, total, customers);
 
-      if (thread == NULL)
+      if (pager == NULL)
         break;
 
-      g_clear_pointer (&applied, batch_free);
       applied = g_steal_pointer (&batch);
-      if (prefetch.batch == NULL)
+      batch = pager_take (pager, self->cache, &waited, &pager_error);
+      if (batch == NULL)
         {
-          g_propagate_error (error, prefetch.error);
-          ok = FALSE;
+          ok = pager_error == NULL;
+          if (!ok)
+            g_propagate_error (error, g_steal_pointer (&pager_error));
           break;
         }
-      batch = prefetch.batch;
+      rp_prepared_share_update (&self->prepare_share, waited);
     }
 
+  if (pager != NULL)
+    self->limit = pager_stop (pager, cancellable);
   g_clear_pointer (&applied, batch_free);
   if (bulk && !rp_cache_end_bulk (self->cache, ok ? error : NULL))
     ok = FALSE;

@@ -58,6 +58,8 @@ typedef struct
   GIOStream  *drip;
   guint       drip_id;
   gboolean    string_seqs;  /* CouchDB 2+ style opaque sequences */
+  gboolean    no_pending;   /* PouchDB Server leaves `pending` out */
+  gboolean    odd_last_seq; /* a last_seq that is not the last row's */
   GPtrArray  *sinces;      /* the `since` of every _changes request */
   guint       pushes;      /* _bulk_docs requests */
 } Fixture;
@@ -115,6 +117,21 @@ start_drip (Fixture           *fixture,
   fixture->drip_id = g_timeout_add_seconds (1, drip_cb, fixture);
 }
 
+static void
+add_seq (Fixture     *fixture,
+         JsonBuilder *builder,
+         guint        seq)
+{
+  if (fixture->string_seqs)
+    {
+      g_autofree char *text = g_strdup_printf ("%u-g1AAAAxyz/+=%u", seq, seq * 7);
+
+      json_builder_add_string_value (builder, text);
+    }
+  else
+    json_builder_add_int_value (builder, seq);
+}
+
 static char *
 changes_page (Fixture *fixture,
               guint    since,
@@ -134,14 +151,7 @@ changes_page (Fixture *fixture,
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "seq");
-      if (fixture->string_seqs)
-        {
-          g_autofree char *seq = g_strdup_printf ("%u-g1AAAAxyz/+=%u", i + 1, (i + 1) * 7);
-
-          json_builder_add_string_value (builder, seq);
-        }
-      else
-        json_builder_add_int_value (builder, i + 1);
+      add_seq (fixture, builder, i + 1);
       json_builder_set_member_name (builder, "id");
       json_builder_add_string_value (builder, json_object_get_string_member (doc, "_id"));
       json_builder_set_member_name (builder, "doc");
@@ -149,10 +159,14 @@ changes_page (Fixture *fixture,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+  /* Like CouchDB's, the last row's seq */
   json_builder_set_member_name (builder, "last_seq");
-  json_builder_add_int_value (builder, end);
-  json_builder_set_member_name (builder, "pending");
-  json_builder_add_int_value (builder, n - end);
+  add_seq (fixture, builder, fixture->odd_last_seq && end > 1 ? end - 1 : end);
+  if (!fixture->no_pending)
+    {
+      json_builder_set_member_name (builder, "pending");
+      json_builder_add_int_value (builder, n - end);
+    }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
 
@@ -750,6 +764,44 @@ test_opaque_sequences (Fixture       *fixture,
   g_assert_cmpstr (seq, ==, "\"25-g1AAAAxyz/+=175\"");
 }
 
+/* The page after one is asked for from the last_seq at the end of its
+ * body, before the body is read.  A last_seq that is not the last row's
+ * seq sends that early request to the wrong place: its answer is dropped,
+ * and the page is asked for again from the last row (DESIGN §4), with no
+ * document missing or applied twice. */
+static void
+test_last_seq_not_last_row (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(RpSyncClient) client = new_client (fixture, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *seq = NULL;
+  RpSyncStats stats = { 0 };
+  guint from_rows = 0;
+
+  fixture->odd_last_seq = TRUE;
+  fixture->no_pending = TRUE;
+  g_assert_true (pull (fixture, client, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rp_test_cache_documents (fixture->cache), ==, N_DOCS);
+  g_assert_cmpuint (stats.received, ==, N_DOCS);
+  g_assert_cmpuint (stats.applied.inserted, ==, N_DOCS);
+  g_assert_cmpuint (stats.applied.updated, ==, 0);
+  g_assert_cmpuint (stats.batches, ==, 3);
+  seq = checkpoint (fixture);
+  g_assert_cmpstr (seq, ==, "25");
+
+  /* Every page was asked for from its last row, whatever else was asked */
+  for (guint i = 0; i < fixture->sinces->len; i++)
+    {
+      const char *since = g_ptr_array_index (fixture->sinces, i);
+
+      if (g_str_equal (since, "10") || g_str_equal (since, "20"))
+        from_rows++;
+    }
+  g_assert_cmpuint (from_rows, ==, 2);
+}
+
 /* Pages over the byte bound are asked for again with fewer rows */
 static void
 test_byte_bound (Fixture       *fixture,
@@ -892,6 +944,7 @@ main (int    argc,
   ADD ("/sync/faults/ok", test_ok);
   ADD ("/sync/faults/byte-bound", test_byte_bound);
   ADD ("/sync/faults/opaque-sequences", test_opaque_sequences);
+  ADD ("/sync/faults/last-seq-not-last-row", test_last_seq_not_last_row);
   ADD ("/sync/faults/server-error", test_server_error);
   ADD ("/sync/faults/unavailable-retry-after", test_unavailable);
   ADD ("/sync/faults/too-many-requests", test_too_many_requests);

@@ -609,6 +609,54 @@ test_bulk_cut_short (Fixture       *f,
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'search_keys_key'"), ==, 1);
 }
 
+/* A pull fills the search index a piece at a time while it waits for its
+ * server.  A document replaced after its keys went in takes them out
+ * again, keys that come later go in at the end, and a load cut short in
+ * between ends at the next open with the index whole. */
+static void
+test_bulk_steps (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean worked = TRUE;
+  guint steps = 0;
+
+  g_assert_true (rp_cache_begin_bulk_full (f->cache, 0, TRUE, &error));
+  g_assert_no_error (error);
+  test_apply (f->cache, "[{\"_id\":\"" C1 "\",\"type\":\"customer\",\"schema\":1,"
+                        "\"at\":\"2020-01-01T00:00:00Z\",\"name\":{\"family\":\"Okada\",\"given\":\"Rin\"},"
+                        "\"emails\":[\"okada.rin@example.com\"]}]");
+  while (worked)
+    {
+      g_assert_true (rp_cache_bulk_step (f->cache, &worked, &error));
+      g_assert_no_error (error);
+      steps++;
+    }
+  g_assert_cmpuint (steps, >, 1);
+
+  /* Replaced: its old keys leave the index they are in already */
+  test_apply (f->cache, "[{\"_id\":\"" C1 "\",\"type\":\"customer\",\"schema\":1,"
+                        "\"at\":\"2020-01-01T00:00:00Z\",\"name\":{\"family\":\"Okada\",\"given\":\"Rin\"},"
+                        "\"emails\":[\"mori.ken@example.com\"]}]");
+  test_apply (f->cache, "[{\"_id\":\"" C2 "\",\"type\":\"customer\",\"schema\":1,"
+                        "\"at\":\"2020-01-01T00:00:00Z\",\"name\":{\"family\":\"Sato\",\"given\":\"Yui\"},"
+                        "\"emails\":[\"sato.yui@example.org\"]}]");
+
+  /* Cut short before its end */
+  g_clear_object (&f->cache);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM settings WHERE key = 'bulk-fts'"), ==, 1);
+  f->cache = rp_cache_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM settings WHERE key LIKE 'bulk-%'"), ==, 0);
+
+  /* The index holds every key, and none that is gone */
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM search_fts WHERE search_fts MATCH '\"kada.ri\"'"), ==, 0);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM search_fts WHERE search_fts MATCH '\"ri.ken\"'"), ==, 1);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM search_fts WHERE search_fts MATCH '\"to.yui\"'"), ==, 1);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM search_fts"), ==,
+                   sql_int (f->path, "SELECT count(*) FROM search_keys WHERE sub"));
+}
+
 static void
 test_notified (Fixture       *f,
                gconstpointer  data)
@@ -690,6 +738,7 @@ main (int   argc,
   ADD ("/cache/bad-documents", test_bad_documents);
   ADD ("/cache/checkpoint", test_checkpoint);
   ADD ("/cache/bulk-load-cut-short", test_bulk_cut_short);
+  ADD ("/cache/bulk-load-steps", test_bulk_steps);
   ADD ("/cache/migrate/search-indexes", test_migrate_search_indexes);
   ADD ("/cache/notified-once", test_notified);
   ADD ("/cache/concurrent-reads", test_concurrent_reads);
