@@ -1866,16 +1866,8 @@ machine_bulk_cache_kib (void)
 
 gboolean
 rp_cache_begin_bulk (RpCache  *self,
+                     gsize     memory,
                      GError  **error)
-{
-  return rp_cache_begin_bulk_full (self, 0, FALSE, error);
-}
-
-gboolean
-rp_cache_begin_bulk_full (RpCache  *self,
-                          gsize     memory,
-                          gboolean  keep_indexes,
-                          GError  **error)
 {
   gboolean ok = TRUE;
 
@@ -1890,7 +1882,7 @@ rp_cache_begin_bulk_full (RpCache  *self,
                                    "INSERT OR REPLACE INTO settings (key, value) VALUES ('bulk-fts', 0);");
 
       for (guint i = 0; i < G_N_ELEMENTS (bulk_indexes); i++)
-        if (bulk_indexes[i].deferred && !keep_indexes)
+        if (bulk_indexes[i].deferred)
           g_string_append_printf (sql, "DROP INDEX IF EXISTS %s;", bulk_indexes[i].name);
       g_string_append_printf (sql, "COMMIT; PRAGMA cache_size = -%" G_GINT64_FORMAT ";",
                               memory > 0 ? (gint64) (memory / 1024) : machine_bulk_cache_kib ());
@@ -1908,10 +1900,8 @@ rp_cache_begin_bulk_full (RpCache  *self,
   return ok;
 }
 
-/* Search keys a step puts into the trigram index, and documents left
- * uncommitted that a step commits */
-#define BULK_STEP_KEYS   8192
-#define BULK_STEP_COMMIT 10000
+/* Search keys a step puts into the trigram index */
+#define BULK_STEP_KEYS 8192
 
 gboolean
 rp_cache_bulk_step (RpCache   *self,
@@ -1976,11 +1966,6 @@ rp_cache_bulk_step (RpCache   *self,
         }
       if (rc == SQLITE_OK)
         self->bulk_fts = upper;
-      *worked = TRUE;
-    }
-  else if (rc == SQLITE_OK && self->bulk_open && self->bulk_uncommitted >= BULK_STEP_COMMIT)
-    {
-      rc = commit_writes (self);
       *worked = TRUE;
     }
 

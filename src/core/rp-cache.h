@@ -159,22 +159,16 @@ void         rp_cache_release_memory   (RpCache             *self);
 
 /* A first load into an empty cache: most indexes and the search index are
  * built once at rp_cache_end_bulk() instead of row by row, and batches
- * commit together.  Its page cache takes an eighth of the machine's
- * memory, up to 4 GiB.  Does nothing on a cache that holds documents.
- * Queries in between are slow; a load cut short is finished at the next
- * open. */
+ * commit together.  @memory bounds its page cache; 0 gives it an eighth of
+ * the machine's memory, up to 4 GiB.  Does nothing on a cache that holds
+ * documents.  Queries in between are slow; a load cut short is finished
+ * at the next open. */
 gboolean     rp_cache_begin_bulk       (RpCache             *self,
-                                        GError             **error);
-/* The same for a caller with time to spare between batches, such as a
- * pull waiting for its server: @keep_indexes keeps the query indexes up,
- * @memory bounds the page cache (0: as above), and rp_cache_bulk_step()
- * does a piece of the end's work whenever the caller would wait. */
-gboolean     rp_cache_begin_bulk_full  (RpCache             *self,
                                         gsize                memory,
-                                        gboolean             keep_indexes,
                                         GError             **error);
-/* Fills the search index with the next few thousand keys, or commits what
- * is pending; @worked tells whether there was anything to do */
+/* A piece of the end's work for a caller with time to spare between
+ * batches, such as a pull waiting for its server: the next few thousand
+ * keys go into the search index.  @worked tells whether there were any. */
 gboolean     rp_cache_bulk_step        (RpCache             *self,
                                         gboolean            *worked,
                                         GError             **error);

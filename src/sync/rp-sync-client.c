@@ -714,7 +714,7 @@ typedef struct
   GThread      *thread;
   GMutex        lock;
   GCond         cond;
-  Batch        *ready;      /* read, for the applying thread to take */
+  GQueue        ready;      /* read, for the applying thread to take */
   gboolean      finished;   /* no more pages will come */
   gboolean      stopped;    /* the applying thread wants no more */
   GError       *error;      /* why the pages ended early */
@@ -722,7 +722,11 @@ typedef struct
   guint         limit;      /* the rows asked for, adapted to the byte bound */
 } Pager;
 
-/* Blocks until the applying thread took the last page; FALSE if it stopped */
+/* Pages read ahead: enough to ride out a slow commit of the applying
+ * thread without the server waiting */
+#define PAGER_DEPTH 4
+
+/* Blocks while PAGER_DEPTH pages wait; FALSE if the applying thread stopped */
 static gboolean
 pager_hand (Pager *pager,
             Batch *batch)
@@ -730,12 +734,12 @@ pager_hand (Pager *pager,
   gboolean taken;
 
   g_mutex_lock (&pager->lock);
-  while (pager->ready != NULL && !pager->stopped)
+  while (pager->ready.length >= PAGER_DEPTH && !pager->stopped)
     g_cond_wait (&pager->cond, &pager->lock);
   taken = !pager->stopped;
   if (taken)
     {
-      pager->ready = batch;
+      g_queue_push_tail (&pager->ready, batch);
       g_cond_broadcast (&pager->cond);
     }
   g_mutex_unlock (&pager->lock);
@@ -829,19 +833,22 @@ pager_start (RpSyncClient *self,
 
 /* The next page, or NULL at the end or on @error.  While none is ready,
  * @cache does a piece of a first load's end; @waited_usec tells how long
- * that and the wait took. */
+ * that and the wait took, and @stepped_usec is added what that took. */
 static Batch *
 pager_take (Pager    *pager,
             RpCache  *cache,
             gint64   *waited_usec,
+            gint64   *stepped_usec,
             GError  **error)
 {
   gint64 started = g_get_monotonic_time ();
+  gint64 step_started;
   gboolean idle_work = TRUE;
+  gboolean stepped;
   Batch *batch;
 
   g_mutex_lock (&pager->lock);
-  while (pager->ready == NULL && !pager->finished)
+  while (pager->ready.length == 0 && !pager->finished)
     {
       g_autoptr(GError) local_error = NULL;
 
@@ -852,7 +859,10 @@ pager_take (Pager    *pager,
         }
 
       g_mutex_unlock (&pager->lock);
-      if (!rp_cache_bulk_step (cache, &idle_work, &local_error))
+      step_started = g_get_monotonic_time ();
+      stepped = rp_cache_bulk_step (cache, &idle_work, &local_error);
+      *stepped_usec += g_get_monotonic_time () - step_started;
+      if (!stepped)
         {
           g_set_error (error, RP_SYNC_ERROR, RP_SYNC_ERROR_CACHE,
                        _("Could not save the synced documents: %s"), local_error->message);
@@ -861,7 +871,7 @@ pager_take (Pager    *pager,
         }
       g_mutex_lock (&pager->lock);
     }
-  batch = g_steal_pointer (&pager->ready);
+  batch = g_queue_pop_head (&pager->ready);
   if (batch == NULL && pager->error != NULL)
     g_propagate_error (error, g_steal_pointer (&pager->error));
   g_cond_broadcast (&pager->cond);
@@ -889,7 +899,7 @@ pager_stop (Pager        *pager,
   if (cancellable != NULL)
     g_signal_handlers_disconnect_by_data (cancellable, pager->cancellable);
   g_clear_object (&pager->cancellable);
-  g_clear_pointer (&pager->ready, batch_free);
+  g_queue_clear_full (&pager->ready, (GDestroyNotify) batch_free);
   g_clear_error (&pager->error);
   g_free (pager->since);
   g_mutex_clear (&pager->lock);
@@ -1100,6 +1110,8 @@ rp_sync_client_pull (RpSyncClient  *self,
   g_autoptr(Batch) batch = NULL;
   Batch *applied = NULL;
   Pager *pager = NULL;
+  gint64 started = g_get_monotonic_time ();
+  gint64 applied_usec = 0, waited_total = 0, stepped = 0, applying, finishing;
   gint64 update_seq;
   guint64 done = 0;
   gboolean ok = TRUE;
@@ -1131,11 +1143,8 @@ rp_sync_client_pull (RpSyncClient  *self,
    * does nothing of the kind when it already holds documents) */
   if (self->since == NULL && batch_has_more (batch))
     {
-      /* The desktop syncs beside the agent's work: a modest page cache.
-       * A pull waits for its server, and in that time the cache keeps its
-       * indexes up and fills the search index, so that little is left to
-       * do once the last page is in. */
-      if (!rp_cache_begin_bulk_full (self->cache, SYNC_BULK_MEMORY, TRUE, error))
+      /* The desktop syncs beside the agent's work: a modest page cache */
+      if (!rp_cache_begin_bulk (self->cache, SYNC_BULK_MEMORY, error))
         return FALSE;
       bulk = TRUE;
     }
@@ -1149,13 +1158,15 @@ rp_sync_client_pull (RpSyncClient  *self,
       g_autoptr(GPtrArray) customers = NULL;
       g_autoptr(GError) pager_error = NULL;
       guint64 total;
-      gint64 waited;
+      gint64 waited = 0;
 
       /* The pager may have a request out: the session takes both */
       if (g_get_monotonic_time () - self->local_written_usec > LOCAL_CHECKPOINT_EVERY)
         write_local_checkpoint (self, cancellable);
 
+      applying = g_get_monotonic_time ();
       ok = apply_batch (self, batch, stats, &customers, error);
+      applied_usec += g_get_monotonic_time () - applying;
       if (!ok)
         break;
 
@@ -1177,7 +1188,8 @@ rp_sync_client_pull (RpSyncClient  *self,
         break;
 
       applied = g_steal_pointer (&batch);
-      batch = pager_take (pager, self->cache, &waited, &pager_error);
+      batch = pager_take (pager, self->cache, &waited, &stepped, &pager_error);
+      waited_total += waited;
       if (batch == NULL)
         {
           ok = pager_error == NULL;
@@ -1191,8 +1203,13 @@ rp_sync_client_pull (RpSyncClient  *self,
   if (pager != NULL)
     self->limit = pager_stop (pager, cancellable);
   g_clear_pointer (&applied, batch_free);
+  finishing = g_get_monotonic_time ();
   if (bulk && !rp_cache_end_bulk (self->cache, ok ? error : NULL))
     ok = FALSE;
+  g_debug ("Pulled %" G_GUINT64_FORMAT " changes in %.2f s: applying %.2f s, waiting for"
+           " pages %.2f s (of which filling the search index %.2f s), finishing %.2f s",
+           done, (g_get_monotonic_time () - started) / 1e6, applied_usec / 1e6,
+           waited_total / 1e6, stepped / 1e6, (g_get_monotonic_time () - finishing) / 1e6);
   write_local_checkpoint (self, cancellable);
 
   return ok;

@@ -584,7 +584,7 @@ test_bulk_cut_short (Fixture       *f,
   g_autofree char *fixture = test_fixture_path ("small.ndjson");
 
   /* A first load that dies before its indexes are built … */
-  g_assert_true (rp_cache_begin_bulk (f->cache, &error));
+  g_assert_true (rp_cache_begin_bulk (f->cache, 0, &error));
   test_apply (f->cache, "[{\"_id\":\"" C3 "\",\"type\":\"customer\",\"schema\":1,"
                         "\"at\":\"2020-01-01T00:00:00Z\",\"name\":{\"family\":\"Okada\",\"given\":\"Rin\"}}]");
   g_clear_object (&f->cache);
@@ -604,7 +604,7 @@ test_bulk_cut_short (Fixture       *f,
   g_assert_cmpuint (hits->len, ==, 1);
 
   /* A cache that holds documents never goes into bulk mode */
-  g_assert_true (rp_cache_begin_bulk (f->cache, &error));
+  g_assert_true (rp_cache_begin_bulk (f->cache, 0, &error));
   g_clear_object (&f->cache);
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'search_keys_key'"), ==, 1);
 }
@@ -621,7 +621,7 @@ test_bulk_steps (Fixture       *f,
   gboolean worked = TRUE;
   guint steps = 0;
 
-  g_assert_true (rp_cache_begin_bulk_full (f->cache, 0, TRUE, &error));
+  g_assert_true (rp_cache_begin_bulk (f->cache, 0, &error));
   g_assert_no_error (error);
   test_apply (f->cache, "[{\"_id\":\"" C1 "\",\"type\":\"customer\",\"schema\":1,"
                         "\"at\":\"2020-01-01T00:00:00Z\",\"name\":{\"family\":\"Okada\",\"given\":\"Rin\"},"
