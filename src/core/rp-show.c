@@ -296,9 +296,10 @@ add_notes (JsonObject *card,
   JsonArray *notes = json_array_new ();
   sqlite3_stmt *stmt;
 
-  /* Canonical bodies spell a pinned note one way, so the filter stays in SQL */
+  /* Canonical bodies spell a pinned note one way, so the filter stays in
+   * SQL, word for word as docs_pinned has it, and only pinned notes are read */
   stmt = prepare_cid (db,
-                      "SELECT body FROM docs WHERE cust = ?1 AND +type = 'note'"
+                      "SELECT body FROM docs WHERE cust = ?1 AND type = 'note'"
                       " AND instr (body, '\"pinned\":true') > 0 ORDER BY at DESC LIMIT 20",
                       cid);
   while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
