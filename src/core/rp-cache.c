@@ -25,8 +25,11 @@
 
 #define RP_CACHE_READERS 3
 
-/* Documents a bulk load commits at once */
+/* Documents a bulk load commits at once, at least; and how much of its
+ * page cache each document may take, for a larger cache to commit more of
+ * them at once (see rp_cache_begin_bulk()) */
 #define RP_BULK_COMMIT_DOCS 100000
+#define RP_BULK_BYTES_PER_DOC 8192
 
 struct _RpCache
 {
@@ -64,6 +67,7 @@ struct _RpCache
   gboolean  bulk;
   gboolean  bulk_open;       /* a transaction spanning batches is open */
   guint     bulk_uncommitted;
+  guint     bulk_commit_docs;
   gint64    bulk_fts;        /* search keys up to this rowid are in the
                               * trigram index already; -1: none */
 
@@ -316,6 +320,40 @@ exec_sql (sqlite3     *db,
 {
   int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
 
+  if (rc != SQLITE_OK)
+    return rp_cache_set_error (error, db, rc, _("Could not update the cache"));
+  return TRUE;
+}
+
+/* As exec_sql(), one statement at a time, with how long each took in the
+ * debug log: for the long steps at the end of a first load */
+static gboolean
+exec_sql_timed (sqlite3     *db,
+                const char  *sql,
+                GError     **error)
+{
+  const char *next = sql;
+  int rc = SQLITE_OK;
+
+  while (rc == SQLITE_OK && next && *next)
+    {
+      sqlite3_stmt *stmt = NULL;
+      const char *tail = NULL;
+      gint64 start = g_get_monotonic_time ();
+
+      rc = sqlite3_prepare_v2 (db, next, -1, &stmt, &tail);
+      if (rc == SQLITE_OK && stmt)
+        {
+          while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+            ;
+          if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+          g_debug ("%.*s: %.1f s", (int) MIN (tail - next, 72), next,
+                   (g_get_monotonic_time () - start) / 1e6);
+        }
+      sqlite3_finalize (stmt);
+      next = tail;
+    }
   if (rc != SQLITE_OK)
     return rp_cache_set_error (error, db, rc, _("Could not update the cache"));
   return TRUE;
@@ -630,6 +668,7 @@ rp_cache_open (const char  *path,
 
   self = g_object_new (RP_TYPE_CACHE, NULL);
   self->path = g_strdup (path);
+  self->bulk_commit_docs = RP_BULK_COMMIT_DOCS;
 
   if (!(self->wdb = open_connection (path, FALSE, error)) ||
       !migrate (self->wdb, path, error) ||
@@ -1751,7 +1790,7 @@ rp_cache_apply_prepared (RpCache          *self,
   if (rc == SQLITE_OK && checkpoint_db != NULL)
     rc = write_checkpoint (self, checkpoint_db, checkpoint_seq);
   self->bulk_uncommitted += n_docs;
-  if (rc == SQLITE_OK && (!self->bulk || ctx.erased || self->bulk_uncommitted >= RP_BULK_COMMIT_DOCS))
+  if (rc == SQLITE_OK && (!self->bulk || ctx.erased || self->bulk_uncommitted >= self->bulk_commit_docs))
     rc = commit_writes (self);
 
   if (rc != SQLITE_OK)
@@ -1877,6 +1916,7 @@ rp_cache_begin_bulk (RpCache  *self,
                      gsize     memory,
                      GError  **error)
 {
+  gint64 cache_kib = memory > 0 ? (gint64) (memory / 1024) : machine_bulk_cache_kib ();
   gboolean ok = TRUE;
 
   g_return_val_if_fail (RP_IS_CACHE (self), FALSE);
@@ -1892,13 +1932,16 @@ rp_cache_begin_bulk (RpCache  *self,
       for (guint i = 0; i < G_N_ELEMENTS (bulk_indexes); i++)
         if (bulk_indexes[i].deferred)
           g_string_append_printf (sql, "DROP INDEX IF EXISTS %s;", bulk_indexes[i].name);
-      g_string_append_printf (sql, "COMMIT; PRAGMA cache_size = -%" G_GINT64_FORMAT ";",
-                              memory > 0 ? (gint64) (memory / 1024) : machine_bulk_cache_kib ());
+      g_string_append_printf (sql, "COMMIT; PRAGMA cache_size = -%" G_GINT64_FORMAT ";", cache_kib);
       ok = exec_sql (self->wdb, sql->str, error);
       if (ok)
         {
           self->bulk = TRUE;
           self->bulk_fts = 0;
+          /* Each commit writes every page the batches since the last one
+           * touched, and random ids touch most of the id index: a cache
+           * that holds more commits less often */
+          self->bulk_commit_docs = MAX (RP_BULK_COMMIT_DOCS, cache_kib * 1024 / RP_BULK_BYTES_PER_DOC);
         }
       else
         sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
@@ -2028,7 +2071,7 @@ rp_cache_end_bulk (RpCache  *self,
                             "COMMIT;"
                             "PRAGMA cache_size = -131072;"
                             "PRAGMA threads = 0;");
-      ok = exec_sql (self->wdb, sql->str, error);
+      ok = exec_sql_timed (self->wdb, sql->str, error);
       if (ok)
         {
           self->bulk = FALSE;
