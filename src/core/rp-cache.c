@@ -29,7 +29,7 @@
  * page cache each document may take, for a larger cache to commit more of
  * them at once (see rp_cache_begin_bulk()) */
 #define RP_BULK_COMMIT_DOCS 100000
-#define RP_BULK_BYTES_PER_DOC 8192
+#define RP_BULK_BYTES_PER_DOC 4096
 
 struct _RpCache
 {
