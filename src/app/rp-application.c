@@ -24,6 +24,12 @@ struct _RpApplication
   GCancellable   *cancellable;
   guint           configure_id;
 
+  /* The cache opens in a worker; a notice shows if that takes a while */
+  gboolean        opening;
+  gboolean        quit_when_opened;
+  guint           notice_id;
+  GtkWindow      *notice;
+
   /* --server, --db, --user: override GSettings for this run */
   char           *server_override;
   GStrv           db_override;
@@ -196,28 +202,134 @@ settings_changed_cb (RpApplication *self,
     self->configure_id = g_idle_add (configure_idle_cb, self);
 }
 
+/* Opening the cache */
+
+/* An open that takes longer than this is bringing an old cache up to date
+ * or finishing a first sync that was cut short: say so */
+#define RP_OPEN_NOTICE_MS 250
+
+static GtkWindow *
+new_main_window (RpApplication *self)
+{
+  GtkWindow *window = GTK_WINDOW (rp_window_new (GTK_APPLICATION (self), self->cache));
+
+  rp_window_set_sync_manager (RP_WINDOW (window), rp_application_get_sync_manager (self));
+  return window;
+}
+
+static gboolean
+notice_close_request_cb (GtkWindow     *notice,
+                         RpApplication *self)
+{
+  /* The work goes on, as it must for the cache to stay whole; no window
+   * opens when it is done */
+  self->quit_when_opened = TRUE;
+  return FALSE;
+}
+
+static gboolean
+show_notice_cb (gpointer user_data)
+{
+  RpApplication *self = user_data;
+  GtkWidget *window, *box, *status, *spinner;
+
+  self->notice_id = 0;
+
+  window = adw_application_window_new (GTK_APPLICATION (self));
+  gtk_window_set_title (GTK_WINDOW (window), _("Rapport"));
+  gtk_window_set_default_size (GTK_WINDOW (window), 480, 500);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+  status = adw_status_page_new ();
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "emblem-synchronizing-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (status), _("Preparing the Customer Cache"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (status),
+                                   _("Rapport is bringing its cache up to date. With a large cache "
+                                     "this can take a few minutes; the window opens when it is done."));
+  gtk_widget_set_vexpand (status, TRUE);
+  spinner = gtk_spinner_new ();
+  gtk_spinner_start (GTK_SPINNER (spinner));
+  gtk_widget_set_size_request (spinner, 32, 32);
+  gtk_widget_set_halign (spinner, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spinner),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Preparing the customer cache"),
+                                  -1);
+  adw_status_page_set_child (ADW_STATUS_PAGE (status), spinner);
+  gtk_box_append (GTK_BOX (box), status);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), box);
+
+  g_signal_connect (window, "close-request", G_CALLBACK (notice_close_request_cb), self);
+  self->notice = GTK_WINDOW (window);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->notice);
+  gtk_window_present (GTK_WINDOW (window));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cache_opened_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(RpApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RpCache) cache = rp_cache_open_finish (result, &error);
+
+  self->opening = FALSE;
+  g_clear_handle_id (&self->notice_id, g_source_remove);
+
+  if (cache == NULL)
+    {
+      g_warning ("Cannot open the cache: %s", error->message);
+      if (!self->quit_when_opened)
+        show_error (self, _("Cannot Open the Customer Cache"), error->message);
+    }
+  else
+    {
+      /* Someone asked for the cache meanwhile: theirs is the one */
+      if (self->cache == NULL)
+        self->cache = g_steal_pointer (&cache);
+      if (!self->quit_when_opened)
+        gtk_window_present (new_main_window (self));
+    }
+
+  /* The new window keeps the application alive before the notice goes */
+  if (self->notice != NULL)
+    gtk_window_destroy (self->notice);
+  g_application_release (G_APPLICATION (self));
+}
+
 static void
 rp_application_activate (GApplication *app)
 {
   RpApplication *self = RP_APPLICATION (app);
-  g_autoptr(GError) error = NULL;
   GtkWindow *window;
-  RpCache *cache;
 
-  window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  if (window == NULL)
+  if (self->opening)
     {
-      cache = rp_application_get_cache (self, &error);
-      if (cache == NULL)
-        {
-          g_warning ("Cannot open the cache: %s", error->message);
-          show_error (self, _("Cannot Open the Customer Cache"), error->message);
-          return;
-        }
-      window = GTK_WINDOW (rp_window_new (GTK_APPLICATION (app), cache));
-      rp_window_set_sync_manager (RP_WINDOW (window), rp_application_get_sync_manager (self));
+      /* Started again while the cache opens: the notice, if it shows */
+      self->quit_when_opened = FALSE;
+      if (self->notice != NULL)
+        gtk_window_present (self->notice);
+      return;
     }
 
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window == NULL && self->cache == NULL)
+    {
+      g_autofree char *path = rp_cache_default_path ();
+
+      self->opening = TRUE;
+      self->quit_when_opened = FALSE;
+      g_application_hold (app);
+      self->notice_id = g_timeout_add (RP_OPEN_NOTICE_MS, show_notice_cb, self);
+      rp_cache_open_async (path, NULL, cache_opened_cb, g_object_ref (self));
+      return;
+    }
+
+  if (window == NULL)
+    window = new_main_window (self);
   gtk_window_present (window);
 }
 

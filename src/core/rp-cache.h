@@ -94,6 +94,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (RpEvent, rp_event_free)
 char        *rp_cache_default_path     (void);
 RpCache     *rp_cache_open             (const char          *path,
                                         GError             **error);
+void         rp_cache_open_async       (const char          *path,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+RpCache     *rp_cache_open_finish      (GAsyncResult        *result,
+                                        GError             **error);
 const char  *rp_cache_get_path         (RpCache             *self);
 
 /* The apply path: every document that enters the cache (import, demo data,
