@@ -3,9 +3,39 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
 #include "display-util.h"
 
 #include <locale.h>
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+void
+rp_test_display_init (int    *argc,
+                      char ***argv)
+{
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("RAPPORT_LOCALEDIR") ?: LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (argc, argv, NULL);
+  setlocale (LC_ALL, "");
+  adw_init ();
+}
+
+RpApplication *
+rp_test_application_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  RpApplication *app = rp_application_new ();
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  return app;
+}
 
 static gboolean
 timeout_cb (gpointer data)

@@ -7,9 +7,20 @@
 
 #include <gtk/gtk.h>
 
+#include "rp-application.h"
+
 G_BEGIN_DECLS
 
 typedef gboolean (*RpTestPredicate) (gpointer data);
+
+/* Rapport's translations, GTK under test and libadwaita, with the
+ * environment's locale back: gtk_test_init () forces C for messages */
+void   rp_test_display_init   (int             *argc,
+                               char          ***argv);
+
+/* The application, registered without asking the bus for its name, so a
+ * test runs beside a Rapport that is open */
+RpApplication *rp_test_application_new (void);
 
 /* Spin the main loop until @predicate holds, or *@flag is set; a
  * generous bound turns a hang into a failure */

@@ -453,22 +453,13 @@ main (int   argc,
   g_autoptr(RpApplication) app = NULL;
   int ret;
 
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("RAPPORT_LOCALEDIR") ?: LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  setlocale (LC_ALL, "");
-  adw_init ();
+  rp_test_display_init (&argc, &argv);
 
   tmpdir = g_dir_make_tmp ("rapport-actions-XXXXXX", &error);
   g_assert_no_error (error);
 
   /* The application's style sheet and icons */
-  app = rp_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = rp_test_application_new ();
 
   if (setlocale (LC_MESSAGES, NULL) == NULL || !g_str_has_prefix (setlocale (LC_MESSAGES, NULL), "ja"))
     {

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "display-util.h"
+#include "../unit/test-util.h"
 #include "rp-application.h"
 #include "rp-cache.h"
 #include "rp-window.h"
@@ -180,24 +181,6 @@ test_notice_then_window (void)
   g_assert_true (first_window () == GTK_WINDOW (window));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -213,18 +196,9 @@ main (int   argc,
   dir = g_build_filename (tmpdir, "rapport", NULL);
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
 
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("RAPPORT_LOCALEDIR") ?: LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  rp_test_display_init (&argc, &argv);
 
-  gtk_test_init (&argc, &argv, NULL);
-  setlocale (LC_ALL, "");
-  adw_init ();
-
-  app = rp_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = rp_test_application_new ();
 
   /* In this order: the first leaves no cache behind, so the second finds
    * the application with none open yet */
@@ -235,7 +209,7 @@ main (int   argc,
 
   g_application_quit (G_APPLICATION (app));
   g_object_unref (app);
-  remove_tree (tmpdir);
+  test_remove_dir (tmpdir);
   g_free (tmpdir);
 
   return ret;

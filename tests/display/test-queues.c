@@ -440,7 +440,7 @@ static void
 test_window (void)
 {
   g_autoptr(RpCache) cache = fixture_cache ("window.db");
-  g_autoptr(RpApplication) app = rp_application_new ();
+  g_autoptr(RpApplication) app = rp_test_application_new ();
   g_autoptr(GSettings) settings = g_settings_new ("dev.rapport.Rapport");
   g_autoptr(GError) error = NULL;
   g_autoptr(RpEvent) event = NULL;
@@ -451,10 +451,6 @@ test_window (void)
   RpTicketList *list;
   RpWindow *window;
   guint position;
-
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
 
   /* An agent without the supervisor role: only their own tickets */
   g_settings_set_string (settings, "agent-login", "kato");
@@ -812,13 +808,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   int ret;
 
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("RAPPORT_LOCALEDIR") ?: LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  setlocale (LC_ALL, "");
-  adw_init ();
+  rp_test_display_init (&argc, &argv);
   {
     /* The application would load it; these tests show the page alone */
     g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();

@@ -831,20 +831,9 @@ main (int   argc,
   g_setenv ("XDG_DATA_HOME", tmpdir, TRUE);
   g_unsetenv ("RAPPORT_CACHE");
 
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("RAPPORT_LOCALEDIR") ?: LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  rp_test_display_init (&argc, &argv);
 
-  gtk_test_init (&argc, &argv, NULL);
-  /* gtk_test_init () forces the C locale for messages: the Japanese run
-   * puts the environment's back */
-  setlocale (LC_ALL, "");
-  adw_init ();
-
-  app = rp_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = rp_test_application_new ();
 
   g_test_add_func ("/sync-ui/first-sync", test_first_sync);
   g_test_add_func ("/sync-ui/live-timeline", test_live_timeline);

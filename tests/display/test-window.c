@@ -11,6 +11,7 @@
 #include <adwaita.h>
 
 #include "display-util.h"
+#include "../unit/test-util.h"
 #include "rp-application.h"
 #include "rp-cache.h"
 #include "rp-customer-view.h"
@@ -896,23 +897,12 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   int ret;
 
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("RAPPORT_LOCALEDIR") ?: LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  /* gtk_test_init () forces the C locale for messages; tests of the
-   * Japanese UI put the environment's back */
-  setlocale (LC_ALL, "");
-  adw_init ();
+  rp_test_display_init (&argc, &argv);
 
   tmpdir = g_dir_make_tmp ("rapport-display-XXXXXX", &error);
   g_assert_no_error (error);
 
-  app = rp_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = rp_test_application_new ();
 
   g_test_add_func ("/display/welcome", test_welcome);
   g_test_add_func ("/display/welcome/demo", test_welcome_demo);
@@ -929,16 +919,7 @@ main (int   argc,
   ret = g_test_run ();
 
   g_object_unref (app);
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-    const char *name;
-    while (dir && (name = g_dir_read_name (dir)))
-      {
-        g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-        g_unlink (path);
-      }
-    g_rmdir (tmpdir);
-  }
+  test_remove_dir (tmpdir);
 
   return ret;
 }
