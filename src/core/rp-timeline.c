@@ -393,7 +393,7 @@ rp_cache_get_ticket (RpCache     *self,
   if (!(db = rp_cache_reader_lock (self, error)))
     return NULL;
 
-  rc = sqlite3_prepare_v2 (db, "SELECT body FROM docs WHERE id = ?1 AND type = 'ticket'", -1, &stmt, NULL);
+  rc = sqlite3_prepare_v2 (db, "SELECT body FROM docs WHERE id = ?1 AND +type = 'ticket'", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
       sqlite3_bind_text (stmt, 1, ticket_id, -1, SQLITE_STATIC);
@@ -413,7 +413,7 @@ rp_cache_get_ticket (RpCache     *self,
 
   history = json_array_new ();
   rc = sqlite3_prepare_v2 (db,
-                           "SELECT body FROM docs WHERE ticket = ?1 AND type = 'ticket_event'"
+                           "SELECT body FROM docs WHERE ticket = ?1 AND +type = 'ticket_event'"
                            " ORDER BY at, id",
                            -1, &stmt, NULL);
   if (rc == SQLITE_OK)

@@ -74,6 +74,25 @@ sql_int (const char *path,
   return value;
 }
 
+/* The details of a statement's EXPLAIN QUERY PLAN, one line each */
+static char *
+sql_plan (const char *path,
+          const char *sql)
+{
+  g_autofree char *explain = g_strconcat ("EXPLAIN QUERY PLAN ", sql, NULL);
+  GString *plan = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, explain, -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (plan, "%s\n", (const char *) sqlite3_column_text (stmt, 3));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_string_free (plan, FALSE);
+}
+
 static void
 sql_exec (const char *path,
           const char *sql)
@@ -575,6 +594,34 @@ test_migrate_search_indexes (Fixture       *f,
   assert_first_hit (f->cache, "mit", C2);
 }
 
+/* Schema 7 indexed (type, at) over every document; 8 over the types the
+ * supervisor's figures look up by time, and their queries use it */
+static void
+test_migrate_kind_index (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plan = NULL;
+
+  load_fixture (f);
+  g_clear_object (&f->cache);
+  sql_exec (f->path,
+            "DROP INDEX docs_kind;"
+            "CREATE INDEX docs_type ON docs (type, at);"
+            "PRAGMA user_version = 7;");
+
+  f->cache = rp_cache_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), >=, 8);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'docs_type'"), ==, 0);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM docs WHERE type = 'ticket' AND at > 0"), ==,
+                   sql_int (f->path, "SELECT count(*) FROM docs NOT INDEXED WHERE type = 'ticket'"));
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM docs WHERE type = 'ticket'"), >, 0);
+
+  plan = sql_plan (f->path, "SELECT count(*) FROM docs WHERE type = 'ticket_event' AND at >= 0 AND at <= 1");
+  g_assert_nonnull (strstr (plan, "docs_kind"));
+}
+
 static void
 test_bulk_cut_short (Fixture       *f,
                      gconstpointer  data)
@@ -592,6 +639,7 @@ test_bulk_cut_short (Fixture       *f,
   /* The timeline's index is kept up during a load; an older version
    * dropped it too */
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'docs_timeline'"), ==, 1);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'docs_kind'"), ==, 1);
   sql_exec (f->path, "DROP INDEX docs_timeline");
 
   /* … is finished at the next open: indexes and substring search are back */
@@ -602,6 +650,8 @@ test_bulk_cut_short (Fixture       *f,
   hits = rp_cache_search (f->cache, "kad", 10, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (hits->len, ==, 1);
+  /* The trigram index gathers terms in FTS5's default memory again */
+  g_assert_cmpint (sql_int (f->path, "SELECT v FROM search_fts_config WHERE k = 'hashsize'"), ==, 1024 * 1024);
 
   /* A cache that holds documents never goes into bulk mode */
   g_assert_true (rp_cache_begin_bulk (f->cache, 0, &error));
@@ -740,6 +790,7 @@ main (int   argc,
   ADD ("/cache/bulk-load-cut-short", test_bulk_cut_short);
   ADD ("/cache/bulk-load-steps", test_bulk_steps);
   ADD ("/cache/migrate/search-indexes", test_migrate_search_indexes);
+  ADD ("/cache/migrate/kind-index", test_migrate_kind_index);
   ADD ("/cache/notified-once", test_notified);
   ADD ("/cache/concurrent-reads", test_concurrent_reads);
 
