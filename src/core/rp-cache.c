@@ -36,7 +36,8 @@
  * not IN: every insert evaluates the term, and an IN list builds a table to
  * look in each time.  A lookup by ticket writes `+type` instead, so as not
  * to walk every ticket event through this index. */
-#define RP_CACHE_KIND_TERM "(type = 'agent' OR type = 'queue' OR type = 'ticket' OR type = 'ticket_event')"
+#define RP_CACHE_KIND_INDEX "docs (type, at)" \
+  " WHERE (type = 'agent' OR type = 'queue' OR type = 'ticket' OR type = 'ticket_event')"
 
 /* The memory the trigram index gathers terms in before it writes them out
  * when a first load ends: a third of the load's page cache, up to 1 GiB.
@@ -44,9 +45,9 @@
  * hundreds of segments, merged over and over. */
 #define RP_FTS_HASH_DEFAULT (1024 * 1024)
 #define RP_FTS_HASH_MAX (G_GINT64_CONSTANT (1024) * 1024 * 1024)
-/* … and for a load cut short and finished at the next open, whose page
- * cache is not known: a sync's */
-#define RP_FTS_HASH_RESUMED (64 * 1024 * 1024)
+
+/* The writer's page cache outside a first load, in KiB */
+#define RP_WRITER_CACHE_KIB 131072
 
 struct _RpCache
 {
@@ -84,8 +85,9 @@ struct _RpCache
   gboolean  bulk;
   gboolean  bulk_open;       /* a transaction spanning batches is open */
   guint     bulk_uncommitted;
-  guint     bulk_commit_docs;
-  gint64    bulk_fts_hash;   /* bytes, see RP_FTS_HASH_MAX */
+  gint64    bulk_cache_kib;  /* the load's page cache: how many documents
+                              * it commits at once and the trigram fill's
+                              * memory follow from it */
   gint64    bulk_fts;        /* search keys up to this rowid are in the
                               * trigram index already; -1: none */
 
@@ -231,7 +233,7 @@ static const char *migrations[] = {
   /* 8: (type, at) only for the types the supervisor's figures look up by
    * time.  Over every document it was the costliest index a first load
    * built at its end; over these few it is kept as they come. */
-  "CREATE INDEX IF NOT EXISTS docs_kind ON docs (type, at) WHERE " RP_CACHE_KIND_TERM ";"
+  "CREATE INDEX IF NOT EXISTS docs_kind ON " RP_CACHE_KIND_INDEX ";"
   "DROP INDEX IF EXISTS docs_type;",
 };
 
@@ -256,7 +258,7 @@ static const struct
   { "docs_timeline", "docs (cust, at, type, channel) WHERE cust IS NOT NULL", FALSE },
   { "docs_consent", "docs (cust, purpose, at) WHERE purpose IS NOT NULL", FALSE },
   { "docs_pinned", "docs (cust, at) WHERE type = 'note' AND instr (body, '\"pinned\":true') > 0", FALSE },
-  { "docs_kind", "docs (type, at) WHERE " RP_CACHE_KIND_TERM, FALSE },
+  { "docs_kind", RP_CACHE_KIND_INDEX, FALSE },
   { "search_keys_key", "search_keys (key, cust, kind, label)", TRUE },
   { "tickets_cust", "tickets (cust)", TRUE },
   { "tickets_queue", "tickets (status, queue)", TRUE },
@@ -495,7 +497,8 @@ open_connection (const char  *path,
   else
     /* Fewer, larger checkpoints: a page written by many batches is copied
      * back once; the WAL stays bounded at about 64 MB */
-    exec_sql (db, "PRAGMA cache_size = -131072; PRAGMA wal_autocheckpoint = 16384;", NULL);
+    exec_sql (db, "PRAGMA cache_size = -" G_STRINGIFY (RP_WRITER_CACHE_KIB) ";"
+                  "PRAGMA wal_autocheckpoint = 16384;", NULL);
 
   return db;
 }
@@ -614,6 +617,22 @@ prepare_statements (RpCache  *self,
 static int commit_writes (RpCache *self);
 static int flush_bulk (RpCache *self);
 
+/* Each commit writes every page the batches since the last one touched,
+ * and random ids touch most of the id index: a cache that holds more
+ * commits less often */
+static guint
+bulk_commit_docs (RpCache *self)
+{
+  return MAX (RP_BULK_COMMIT_DOCS, self->bulk_cache_kib * 1024 / RP_BULK_BYTES_PER_DOC);
+}
+
+/* See RP_FTS_HASH_MAX */
+static gint64
+bulk_fts_hash (RpCache *self)
+{
+  return CLAMP (self->bulk_cache_kib * 1024 / 3, RP_FTS_HASH_DEFAULT, RP_FTS_HASH_MAX);
+}
+
 static void
 rp_cache_finalize (GObject *object)
 {
@@ -694,8 +713,7 @@ rp_cache_open (const char  *path,
 
   self = g_object_new (RP_TYPE_CACHE, NULL);
   self->path = g_strdup (path);
-  self->bulk_commit_docs = RP_BULK_COMMIT_DOCS;
-  self->bulk_fts_hash = RP_FTS_HASH_RESUMED;
+  self->bulk_cache_kib = RP_WRITER_CACHE_KIB;
 
   if (!(self->wdb = open_connection (path, FALSE, error)) ||
       !migrate (self->wdb, path, error) ||
@@ -1858,7 +1876,7 @@ rp_cache_apply_prepared (RpCache          *self,
   if (rc == SQLITE_OK && checkpoint_db != NULL)
     rc = write_checkpoint (self, checkpoint_db, checkpoint_seq);
   self->bulk_uncommitted += n_docs;
-  if (rc == SQLITE_OK && (!self->bulk || ctx.erased || self->bulk_uncommitted >= self->bulk_commit_docs))
+  if (rc == SQLITE_OK && (!self->bulk || ctx.erased || self->bulk_uncommitted >= bulk_commit_docs (self)))
     rc = commit_writes (self);
 
   if (rc != SQLITE_OK)
@@ -2006,11 +2024,7 @@ rp_cache_begin_bulk (RpCache  *self,
         {
           self->bulk = TRUE;
           self->bulk_fts = 0;
-          /* Each commit writes every page the batches since the last one
-           * touched, and random ids touch most of the id index: a cache
-           * that holds more commits less often */
-          self->bulk_commit_docs = MAX (RP_BULK_COMMIT_DOCS, cache_kib * 1024 / RP_BULK_BYTES_PER_DOC);
-          self->bulk_fts_hash = CLAMP (cache_kib * 1024 / 3, RP_FTS_HASH_DEFAULT, RP_FTS_HASH_MAX);
+          self->bulk_cache_kib = cache_kib;
         }
       else
         sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
@@ -2129,7 +2143,7 @@ rp_cache_end_bulk (RpCache  *self,
       if (self->bulk_fts < 0)
         g_string_append (sql, "INSERT INTO search_fts (search_fts) VALUES ('delete-all');");
       g_string_append_printf (sql, "INSERT INTO search_fts (search_fts, rank) VALUES ('hashsize', %" G_GINT64_FORMAT ");",
-                              self->bulk_fts_hash);
+                              bulk_fts_hash (self));
       g_string_append_printf (sql, "INSERT INTO search_fts (rowid, key)"
                                    " SELECT rowid, key FROM search_keys"
                                    " WHERE rowid > %" G_GINT64_FORMAT " AND sub;",
@@ -2143,7 +2157,7 @@ rp_cache_end_bulk (RpCache  *self,
       g_string_append_printf (sql, "INSERT INTO search_fts (search_fts, rank) VALUES ('hashsize', %d);"
                                    "DELETE FROM settings WHERE key IN ('bulk-load', 'bulk-fts');"
                                    "COMMIT;"
-                                   "PRAGMA cache_size = -131072;"
+                                   "PRAGMA cache_size = -" G_STRINGIFY (RP_WRITER_CACHE_KIB) ";"
                                    "PRAGMA threads = 0;", RP_FTS_HASH_DEFAULT);
       ok = exec_sql_timed (self->wdb, sql->str, error);
       if (ok)
