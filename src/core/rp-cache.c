@@ -17,6 +17,7 @@
 
 #include "rp-cache-private.h"
 #include "rp-doc.h"
+#include "rp-id-map.h"
 #include "rp-prepare.h"
 #include "rp-text.h"
 
@@ -39,6 +40,15 @@
 #define RP_CACHE_KIND_INDEX "docs (type, at)" \
   " WHERE (type = 'agent' OR type = 'queue' OR type = 'ticket' OR type = 'ticket_event')"
 
+/* The other indexes of documents, each written once for the migrations
+ * that make them and for the end of a first load, which makes sure of them */
+#define RP_CACHE_ID_INDEX "docs (id)"
+#define RP_CACHE_TIMELINE_INDEX "docs (cust, at, type, channel) WHERE cust IS NOT NULL"
+#define RP_CACHE_CONSENT_INDEX "docs (cust, purpose, at) WHERE purpose IS NOT NULL"
+#define RP_CACHE_PINNED_INDEX "docs (cust, at)" \
+  " WHERE type = 'note' AND instr (body, '\"pinned\":true') > 0"
+#define RP_CACHE_TICKET_INDEX "docs (ticket) WHERE ticket IS NOT NULL"
+
 /* The memory the trigram index gathers terms in before it writes them out
  * when a first load ends: a third of the load's page cache, up to 1 GiB.
  * At 1 MiB, FTS5's own default, a million customers' keys were written in
@@ -59,6 +69,7 @@ struct _RpCache
   GMutex    write_lock;
   sqlite3  *wdb;
   sqlite3_stmt *st_get_doc;
+  sqlite3_stmt *st_get_doc_at;
   sqlite3_stmt *st_ins_doc;
   sqlite3_stmt *st_upd_doc;
   sqlite3_stmt *st_del_doc;
@@ -90,6 +101,7 @@ struct _RpCache
                               * memory follow from it */
   gint64    bulk_fts;        /* search keys up to this rowid are in the
                               * trigram index already; -1: none */
+  RpIdMap  *bulk_ids;        /* while the id index is dropped */
 
   /* The customer the last document was about, and whether any customer
    * was ever erased: most documents need neither lookup */
@@ -227,22 +239,49 @@ static const char *migrations[] = {
    * finding them read the body of every note the customer has, a page
    * from the disk for every few, and at a thousand notes most of a cold
    * card.  Canonical bodies spell a pinned note one way. */
-  "CREATE INDEX IF NOT EXISTS docs_pinned ON docs (cust, at)"
-  " WHERE type = 'note' AND instr (body, '\"pinned\":true') > 0;",
+  "CREATE INDEX IF NOT EXISTS docs_pinned ON " RP_CACHE_PINNED_INDEX ";",
 
   /* 8: (type, at) only for the types the supervisor's figures look up by
    * time.  Over every document it was the costliest index a first load
    * built at its end; over these few it is kept as they come. */
   "CREATE INDEX IF NOT EXISTS docs_kind ON " RP_CACHE_KIND_INDEX ";"
   "DROP INDEX IF EXISTS docs_type;",
+
+  /* 9: the ids of documents in an index of their own rather than one the
+   * table's UNIQUE constraint makes: a first load drops it and builds it
+   * once at its end.  Random ids put every insert at a random place in
+   * it, which was a third of a first load's time.  Rowids stay. */
+  "CREATE TABLE docs_9 ("
+  "  rowid INTEGER PRIMARY KEY,"
+  "  id TEXT NOT NULL,"
+  "  type TEXT NOT NULL,"
+  "  cust INTEGER,"
+  "  at INTEGER,"
+  "  channel TEXT,"
+  "  title TEXT,"
+  "  ticket TEXT,"
+  "  purpose TEXT,"
+  "  body TEXT NOT NULL"
+  ");"
+  "INSERT INTO docs_9 (rowid, id, type, cust, at, channel, title, ticket, purpose, body)"
+  " SELECT rowid, id, type, cust, at, channel, title, ticket, purpose, body FROM docs;"
+  "DROP TABLE docs;"
+  "ALTER TABLE docs_9 RENAME TO docs;"
+  "CREATE UNIQUE INDEX docs_id ON " RP_CACHE_ID_INDEX ";"
+  "CREATE INDEX docs_timeline ON " RP_CACHE_TIMELINE_INDEX ";"
+  "CREATE INDEX docs_ticket ON " RP_CACHE_TICKET_INDEX ";"
+  "CREATE INDEX docs_consent ON " RP_CACHE_CONSENT_INDEX ";"
+  "CREATE INDEX docs_pinned ON " RP_CACHE_PINNED_INDEX ";"
+  "CREATE INDEX docs_kind ON " RP_CACHE_KIND_INDEX ";",
 };
 
 #define RP_CACHE_VERSION ((int) G_N_ELEMENTS (migrations))
 
 /* Indexes only queries need: a first load drops them and builds them once
  * at the end, which is far cheaper than keeping them sorted row by row.
- * Lookups the apply path itself makes (ids, ticket events, a document's
- * keys) keep theirs, and so do the indexes that lead with the customer:
+ * So does the id index, which the apply path looks in: during the load it
+ * finds documents through an RpIdMap instead.  Other lookups the apply
+ * path makes (ticket events, a document's keys) keep theirs, and so do the indexes that lead with the customer:
  * documents come grouped by customer and customers are numbered as they
  * come, so those grow at their end, and building them afterwards would
  * only add a scan of every body to the wait at the end.  So does the
@@ -254,15 +293,17 @@ static const struct
   const char *name;
   const char *definition;
   gboolean    deferred;
+  gboolean    unique;
 } bulk_indexes[] = {
-  { "docs_timeline", "docs (cust, at, type, channel) WHERE cust IS NOT NULL", FALSE },
-  { "docs_consent", "docs (cust, purpose, at) WHERE purpose IS NOT NULL", FALSE },
-  { "docs_pinned", "docs (cust, at) WHERE type = 'note' AND instr (body, '\"pinned\":true') > 0", FALSE },
-  { "docs_kind", RP_CACHE_KIND_INDEX, FALSE },
-  { "search_keys_key", "search_keys (key, cust, kind, label)", TRUE },
-  { "tickets_cust", "tickets (cust)", TRUE },
-  { "tickets_queue", "tickets (status, queue)", TRUE },
-  { "tickets_assignee", "tickets (assignee, status)", TRUE },
+  { "docs_id", RP_CACHE_ID_INDEX, TRUE, TRUE },
+  { "docs_timeline", RP_CACHE_TIMELINE_INDEX, FALSE, FALSE },
+  { "docs_consent", RP_CACHE_CONSENT_INDEX, FALSE, FALSE },
+  { "docs_pinned", RP_CACHE_PINNED_INDEX, FALSE, FALSE },
+  { "docs_kind", RP_CACHE_KIND_INDEX, FALSE, FALSE },
+  { "search_keys_key", "search_keys (key, cust, kind, label)", TRUE, FALSE },
+  { "tickets_cust", "tickets (cust)", TRUE, FALSE },
+  { "tickets_queue", "tickets (status, queue)", TRUE, FALSE },
+  { "tickets_assignee", "tickets (assignee, status)", TRUE, FALSE },
 };
 
 enum {
@@ -578,6 +619,7 @@ prepare_statements (RpCache  *self,
                     GError  **error)
 {
   PREPARE (st_get_doc, "SELECT rowid, type, cust, body FROM docs WHERE id = ?1");
+  PREPARE (st_get_doc_at, "SELECT rowid, type, cust, body, id FROM docs WHERE rowid = ?1");
   PREPARE (st_ins_doc, "INSERT INTO docs (id, type, cust, at, channel, title, ticket, purpose, body)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   PREPARE (st_upd_doc, "UPDATE docs SET type = ?2, cust = ?3, at = ?4, channel = ?5, title = ?6,"
@@ -638,7 +680,7 @@ rp_cache_finalize (GObject *object)
 {
   RpCache *self = (RpCache *) object;
   sqlite3_stmt **statements[] = {
-    &self->st_get_doc, &self->st_ins_doc, &self->st_upd_doc, &self->st_del_doc,
+    &self->st_get_doc, &self->st_get_doc_at, &self->st_ins_doc, &self->st_upd_doc, &self->st_del_doc,
     &self->st_get_cid, &self->st_ins_cid, &self->st_set_customer, &self->st_clear_customer,
     &self->st_ins_key, &self->st_ins_fts, &self->st_keys_of_doc, &self->st_del_fts,
     &self->st_del_keys_of_doc, &self->st_is_erased, &self->st_get_ticket, &self->st_set_ticket_state, &self->st_put_ticket,
@@ -663,6 +705,7 @@ rp_cache_finalize (GObject *object)
   g_mutex_clear (&self->write_lock);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->last_customer, g_free);
+  g_clear_pointer (&self->bulk_ids, rp_id_map_free);
 
   G_OBJECT_CLASS (rp_cache_parent_class)->finalize (object);
 }
@@ -894,6 +937,37 @@ is_erased (RpCache    *self,
   return found;
 }
 
+/* The stored document @id as (rowid, type, cust, body), or NULL; the
+ * caller resets the statement.  While a first load has the id index
+ * dropped, its map names the rows that may hold @id. */
+static sqlite3_stmt *
+find_doc (RpCache    *self,
+          const char *id)
+{
+  sqlite3_stmt *st = self->bulk_ids ? self->st_get_doc_at : self->st_get_doc;
+  gsize cursor = 0;
+  gint64 rowid;
+
+  if (self->bulk_ids == NULL)
+    {
+      sqlite3_bind_text (st, 1, id, -1, SQLITE_STATIC);
+      if (sqlite3_step (st) == SQLITE_ROW)
+        return st;
+      sqlite3_reset (st);
+      return NULL;
+    }
+
+  while ((rowid = rp_id_map_next (self->bulk_ids, id, &cursor)) != 0)
+    {
+      sqlite3_bind_int64 (st, 1, rowid);
+      if (sqlite3_step (st) == SQLITE_ROW &&
+          g_strcmp0 ((const char *) sqlite3_column_text (st, 4), id) == 0)
+        return st;
+      sqlite3_reset (st);
+    }
+  return NULL;
+}
+
 static int
 insert_key (RpCache             *self,
             const RpPreparedKey *key,
@@ -1114,20 +1188,21 @@ fold_ticket (RpCache    *self,
 {
   g_autoptr(RpJsonTree) ticket_tree = NULL;
   const RpJsonValue *ticket = NULL;
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *st, *stmt = NULL;
   TicketState state;
   gint64 doc = 0, cid = 0;
   int rc;
 
-  sqlite3_bind_text (self->st_get_doc, 1, ticket_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (self->st_get_doc) == SQLITE_ROW &&
-      g_strcmp0 ((const char *) sqlite3_column_text (self->st_get_doc, 1), "ticket") == 0)
+  if ((st = find_doc (self, ticket_id)))
     {
-      doc = sqlite3_column_int64 (self->st_get_doc, 0);
-      cid = sqlite3_column_int64 (self->st_get_doc, 2);
-      ticket = parse_object ((const char *) sqlite3_column_text (self->st_get_doc, 3), &ticket_tree);
+      if (g_strcmp0 ((const char *) sqlite3_column_text (st, 1), "ticket") == 0)
+        {
+          doc = sqlite3_column_int64 (st, 0);
+          cid = sqlite3_column_int64 (st, 2);
+          ticket = parse_object ((const char *) sqlite3_column_text (st, 3), &ticket_tree);
+        }
+      sqlite3_reset (st);
     }
-  sqlite3_reset (self->st_get_doc);
 
   if (ticket == NULL)
     {
@@ -1452,6 +1527,7 @@ insert_doc (RpCache    *self,
             gint64      cid)
 {
   sqlite3_stmt *st = rowid ? self->st_upd_doc : self->st_ins_doc;
+  int rc;
 
   if (rowid)
     sqlite3_bind_int64 (st, 1, rowid);
@@ -1468,7 +1544,10 @@ insert_doc (RpCache    *self,
   bind_text_or_null (st, 7, p->ticket);
   bind_text_or_null (st, 8, p->purpose);
   sqlite3_bind_text (st, 9, p->body, p->body_len, SQLITE_STATIC);
-  return step_done (st);
+  rc = step_done (st);
+  if (rc == SQLITE_OK && rowid == 0 && self->bulk_ids)
+    rp_id_map_add (self->bulk_ids, p->id, sqlite3_last_insert_rowid (self->wdb));
+  return rc;
 }
 
 static int
@@ -1495,10 +1574,16 @@ store_doc (RpCache      *self,
     }
 
   /* A first load meets each id once: insert, and only on a clash look at
-   * what is there.  Otherwise look first. */
+   * what is there.  Otherwise look first.  Without the id index, the
+   * clash is a rowid the map knows for the id's hash. */
   if (self->bulk)
     {
-      rc = insert_doc (self, p, 0, cid);
+      gsize cursor = 0;
+
+      if (self->bulk_ids && rp_id_map_next (self->bulk_ids, p->id, &cursor) != 0)
+        rc = SQLITE_CONSTRAINT;
+      else
+        rc = insert_doc (self, p, 0, cid);
       if (rc == SQLITE_OK)
         {
           inserted = TRUE;
@@ -1510,24 +1595,25 @@ store_doc (RpCache      *self,
 
   if (!inserted)
     {
-      sqlite3_bind_text (self->st_get_doc, 1, p->id, -1, SQLITE_STATIC);
-      if (sqlite3_step (self->st_get_doc) == SQLITE_ROW)
-        {
-          const char *old_body = (const char *) sqlite3_column_text (self->st_get_doc, 3);
+      sqlite3_stmt *st = find_doc (self, p->id);
 
-          old_rowid = sqlite3_column_int64 (self->st_get_doc, 0);
-          if ((gsize) sqlite3_column_bytes (self->st_get_doc, 3) == p->body_len &&
+      if (st)
+        {
+          const char *old_body = (const char *) sqlite3_column_text (st, 3);
+
+          old_rowid = sqlite3_column_int64 (st, 0);
+          if ((gsize) sqlite3_column_bytes (st, 3) == p->body_len &&
               memcmp (old_body, p->body, p->body_len) == 0)
             {
               /* The same revision again: a re-pulled batch changes nothing */
-              sqlite3_reset (self->st_get_doc);
+              sqlite3_reset (st);
               return SQLITE_OK;
             }
-          old_type = g_strdup ((const char *) sqlite3_column_text (self->st_get_doc, 1));
-          old_cid = sqlite3_column_int64 (self->st_get_doc, 2);
+          old_type = g_strdup ((const char *) sqlite3_column_text (st, 1));
+          old_cid = sqlite3_column_int64 (st, 2);
           old = parse_object (old_body, &old_tree);
+          sqlite3_reset (st);
         }
-      sqlite3_reset (self->st_get_doc);
 
       if (old_rowid != 0)
         {
@@ -1600,6 +1686,7 @@ apply_tombstone (RpCache      *self,
   g_autoptr(RpJsonTree) old_tree = NULL;
   const RpJsonValue *old = NULL;
   g_autofree char *type = NULL;
+  sqlite3_stmt *st;
   gint64 rowid = 0, cid = 0;
   int rc;
 
@@ -1611,15 +1698,14 @@ apply_tombstone (RpCache      *self,
       return rc;
     }
 
-  sqlite3_bind_text (self->st_get_doc, 1, id, -1, SQLITE_STATIC);
-  if (sqlite3_step (self->st_get_doc) == SQLITE_ROW)
+  if ((st = find_doc (self, id)))
     {
-      rowid = sqlite3_column_int64 (self->st_get_doc, 0);
-      type = g_strdup ((const char *) sqlite3_column_text (self->st_get_doc, 1));
-      cid = sqlite3_column_int64 (self->st_get_doc, 2);
-      old = parse_object ((const char *) sqlite3_column_text (self->st_get_doc, 3), &old_tree);
+      rowid = sqlite3_column_int64 (st, 0);
+      type = g_strdup ((const char *) sqlite3_column_text (st, 1));
+      cid = sqlite3_column_int64 (st, 2);
+      old = parse_object ((const char *) sqlite3_column_text (st, 3), &old_tree);
+      sqlite3_reset (st);
     }
-  sqlite3_reset (self->st_get_doc);
 
   if (rowid == 0)
     return SQLITE_OK;
@@ -2025,6 +2111,7 @@ rp_cache_begin_bulk (RpCache  *self,
           self->bulk = TRUE;
           self->bulk_fts = 0;
           self->bulk_cache_kib = cache_kib;
+          self->bulk_ids = rp_id_map_new ();
         }
       else
         sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
@@ -2136,7 +2223,8 @@ rp_cache_end_bulk (RpCache  *self,
       /* The index builds sort with a helper thread */
       sql = g_string_new ("PRAGMA threads = 2; BEGIN IMMEDIATE;");
       for (guint i = 0; i < G_N_ELEMENTS (bulk_indexes); i++)
-        g_string_append_printf (sql, "CREATE INDEX IF NOT EXISTS %s ON %s;",
+        g_string_append_printf (sql, "CREATE %sINDEX IF NOT EXISTS %s ON %s;",
+                                bulk_indexes[i].unique ? "UNIQUE " : "",
                                 bulk_indexes[i].name, bulk_indexes[i].definition);
       /* The search keys the steps did not reach; all of them after a
        * load an older version began */
@@ -2164,6 +2252,7 @@ rp_cache_end_bulk (RpCache  *self,
         {
           self->bulk = FALSE;
           self->bulk_fts = -1;
+          g_clear_pointer (&self->bulk_ids, rp_id_map_free);
         }
       else
         sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);

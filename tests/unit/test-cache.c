@@ -9,6 +9,7 @@
 
 #include "rp-cache.h"
 #include "rp-doc.h"
+#include "rp-id-map.h"
 #include "rp-import.h"
 #include "test-util.h"
 
@@ -279,8 +280,10 @@ static const char *ticket_docs[] = {
   "\"changes\":{\"queue\":\"technical\",\"priority\":\"high\"},\"handoff\":\"b's note\"}",
 };
 
+/* A first load folds through its map of ids, since it has no id index */
 static JsonObject *
-folded_ticket_after (const guint *order)
+folded_ticket_after (const guint *order,
+                     gboolean     bulk)
 {
   g_autofree char *dir = test_make_dir ();
   g_autofree char *path = g_build_filename (dir, "c.db", NULL);
@@ -288,12 +291,15 @@ folded_ticket_after (const guint *order)
   g_autoptr(GError) error = NULL;
   JsonObject *ticket;
 
+  g_assert_true (!bulk || rp_cache_begin_bulk (cache, 0, &error));
   /* One document per batch, so out-of-order arrival really happens */
   for (guint i = 0; i < G_N_ELEMENTS (ticket_docs); i++)
     {
       g_autofree char *array = g_strdup_printf ("[%s]", ticket_docs[order[i]]);
       test_apply (cache, array);
     }
+  g_assert_true (!bulk || rp_cache_end_bulk (cache, &error));
+  g_assert_no_error (error);
   ticket = rp_cache_get_ticket (cache, "ticket:t9", &error);
   g_assert_no_error (error);
   g_clear_object (&cache);
@@ -311,9 +317,9 @@ test_ticket_fold (void)
     { 2, 3, 0, 1 },
   };
 
-  for (guint o = 0; o < G_N_ELEMENTS (orders); o++)
+  for (guint o = 0; o < 2 * G_N_ELEMENTS (orders); o++)
     {
-      g_autoptr(JsonObject) ticket = folded_ticket_after (orders[o]);
+      g_autoptr(JsonObject) ticket = folded_ticket_after (orders[o / 2], o % 2);
       JsonObject *handoff = json_object_get_object_member (ticket, "latest_handoff");
 
       g_assert_cmpstr (rp_json_string (ticket, "status"), ==, "open");
@@ -622,6 +628,57 @@ test_migrate_kind_index (Fixture       *f,
   g_assert_nonnull (strstr (plan, "docs_kind"));
 }
 
+/* Until schema 8 the table's UNIQUE constraint indexed the ids; 9 has an
+ * index of its own, which a first load can drop.  Rowids, which the other
+ * tables refer to, stay what they were. */
+static void
+test_migrate_id_index (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  int docs, linked;
+
+  load_fixture (f);
+  before = rp_cache_timeline (f->cache, C1, RP_KIND_ALL, NULL, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_clear_object (&f->cache);
+  sql_exec (f->path,
+            "CREATE TABLE docs_8 (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+            " type TEXT NOT NULL, cust INTEGER, at INTEGER, channel TEXT, title TEXT,"
+            " ticket TEXT, purpose TEXT, body TEXT NOT NULL);"
+            "INSERT INTO docs_8 SELECT * FROM docs ORDER BY random ();"
+            "DROP TABLE docs;"
+            "ALTER TABLE docs_8 RENAME TO docs;"
+            "CREATE INDEX docs_timeline ON docs (cust, at, type, channel) WHERE cust IS NOT NULL;"
+            "PRAGMA user_version = 8;");
+  docs = sql_int (f->path, "SELECT count(*) FROM docs");
+  linked = sql_int (f->path, "SELECT count(*) FROM customers c JOIN docs d ON d.rowid = c.doc"
+                             " WHERE d.type = 'customer'");
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_autoindex_docs_1'"), ==, 1);
+
+  f->cache = rp_cache_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), >=, 9);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_autoindex_docs_1'"), ==, 0);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM pragma_index_list ('docs')"
+                                     " WHERE name = 'docs_id' AND \"unique\""), ==, 1);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM pragma_index_list ('docs')"), ==, 6);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM docs"), ==, docs);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM customers c JOIN docs d ON d.rowid = c.doc"
+                                     " WHERE d.type = 'customer'"), ==, linked);
+  g_assert_cmpint (linked, >, 0);
+
+  after = rp_cache_timeline (f->cache, C1, RP_KIND_ALL, NULL, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, before->len);
+  g_assert_cmpuint (after->len, >, 0);
+  for (guint i = 0; i < after->len; i++)
+    g_assert_cmpstr (((RpEvent *) g_ptr_array_index (after, i))->id, ==,
+                     ((RpEvent *) g_ptr_array_index (before, i))->id);
+}
+
 static void
 test_bulk_cut_short (Fixture       *f,
                      gconstpointer  data)
@@ -636,6 +693,7 @@ test_bulk_cut_short (Fixture       *f,
                         "\"at\":\"2020-01-01T00:00:00Z\",\"name\":{\"family\":\"Okada\",\"given\":\"Rin\"}}]");
   g_clear_object (&f->cache);
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'search_keys_key'"), ==, 0);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'docs_id'"), ==, 0);
   /* The timeline's index is kept up during a load; an older version
    * dropped it too */
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'docs_timeline'"), ==, 1);
@@ -647,6 +705,7 @@ test_bulk_cut_short (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'search_keys_key'"), ==, 1);
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'docs_timeline'"), ==, 1);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'docs_id'"), ==, 1);
   hits = rp_cache_search (f->cache, "kad", 10, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (hits->len, ==, 1);
@@ -657,6 +716,96 @@ test_bulk_cut_short (Fixture       *f,
   g_assert_true (rp_cache_begin_bulk (f->cache, 0, &error));
   g_clear_object (&f->cache);
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'search_keys_key'"), ==, 1);
+}
+
+/* The map a first load finds documents by: every id it was given leads to
+ * its rowid, as it grows, and one given twice to both rowids */
+static void
+test_id_map (void)
+{
+  g_autoptr(RpIdMap) map = rp_id_map_new ();
+  const guint n = 100000;
+  gsize cursor = 0;
+
+  for (guint i = 1; i <= n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("note:%08x-0000-4000-8000-%012u", i * 2654435761u, i);
+      rp_id_map_add (map, id, i);
+    }
+  rp_id_map_add (map, "note:twice", n + 1);
+  rp_id_map_add (map, "note:twice", n + 2);
+
+  for (guint i = 1; i <= n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("note:%08x-0000-4000-8000-%012u", i * 2654435761u, i);
+      gint64 rowid;
+      gboolean found = FALSE;
+
+      /* Other ids' rowids may come first, never after the end */
+      cursor = 0;
+      while (!found && (rowid = rp_id_map_next (map, id, &cursor)) != 0)
+        found = rowid == i;
+      g_assert_true (found);
+    }
+
+  cursor = 0;
+  g_assert_cmpint (rp_id_map_next (map, "note:twice", &cursor), ==, n + 1);
+  g_assert_cmpint (rp_id_map_next (map, "note:twice", &cursor), ==, n + 2);
+  g_assert_cmpint (rp_id_map_next (map, "note:twice", &cursor), ==, 0);
+  cursor = 0;
+  g_assert_cmpint (rp_id_map_next (map, "note:never", &cursor), ==, 0);
+}
+
+#define BULK_NOTE(id, body) \
+  "{\"_id\":\"note:" id "\",\"type\":\"note\",\"schema\":1,\"at\":\"2026-11-01T00:00:00Z\"," \
+  "\"customer_id\":\"" C1 "\",\"author\":\"kato\",\"body\":\"" body "\"}"
+
+/* A first load has no id index until its end, and finds what it stored
+ * by a map of ids instead: a document that comes again is replaced, the
+ * same revision again changes nothing, a tombstone finds what it deletes,
+ * and what an erasure removed can come back */
+static void
+test_bulk_ids (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  RpApplyStats stats;
+
+  g_assert_true (rp_cache_begin_bulk (f->cache, 0, &error));
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'docs_id'"), ==, 0);
+
+  test_apply (f->cache, "[" BULK_NOTE ("n1", "first") "," BULK_NOTE ("n2", "gone soon") ","
+                        BULK_NOTE ("n1", "second") "]");
+  stats = test_apply (f->cache, "[" BULK_NOTE ("n1", "second") ","
+                                "{\"_id\":\"note:n2\",\"_deleted\":true},"
+                                BULK_NOTE ("n3", "third") "]");
+  g_assert_cmpuint (stats.inserted, ==, 1);
+  g_assert_cmpuint (stats.updated, ==, 0);
+  g_assert_cmpuint (stats.deleted, ==, 1);
+
+  /* Erased in the middle of the load: its rowids are free to be reused */
+  test_apply (f->cache, "[{\"_id\":\"erasure:" C1 "\",\"type\":\"erasure\",\"schema\":1,"
+                        "\"at\":\"2026-11-02T00:00:00Z\",\"customer_id\":\"" C1 "\"}]");
+  test_apply (f->cache, "[{\"_id\":\"note:n4\",\"type\":\"note\",\"schema\":1,\"at\":\"2026-11-01T00:00:00Z\","
+                        "\"customer_id\":\"" C2 "\",\"author\":\"kato\",\"body\":\"fourth\"},"
+                        "{\"_id\":\"note:n1\",\"type\":\"note\",\"schema\":1,\"at\":\"2026-11-01T00:00:00Z\","
+                        "\"customer_id\":\"" C2 "\",\"author\":\"kato\",\"body\":\"fifth\"}]");
+  stats = test_apply (f->cache, "[{\"_id\":\"note:n1\",\"type\":\"note\",\"schema\":1,\"at\":\"2026-11-01T00:00:00Z\","
+                                "\"customer_id\":\"" C2 "\",\"author\":\"kato\",\"body\":\"sixth\"}]");
+  g_assert_cmpuint (stats.updated, ==, 1);
+
+  g_assert_true (rp_cache_end_bulk (f->cache, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM pragma_index_list ('docs')"
+                                     " WHERE name = 'docs_id' AND \"unique\""), ==, 1);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM docs WHERE type = 'note'"), ==, 2);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM docs WHERE id = 'note:n1' AND body LIKE '%sixth%'"), ==, 1);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM docs WHERE id = 'note:n4'"), ==, 1);
+
+  /* And after it, lookups go through the index again */
+  stats = test_apply (f->cache, "[{\"_id\":\"note:n4\",\"_deleted\":true}]");
+  g_assert_cmpuint (stats.deleted, ==, 1);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM docs WHERE type = 'note'"), ==, 1);
 }
 
 /* A pull fills the search index a piece at a time while it waits for its
@@ -789,8 +938,11 @@ main (int   argc,
   ADD ("/cache/checkpoint", test_checkpoint);
   ADD ("/cache/bulk-load-cut-short", test_bulk_cut_short);
   ADD ("/cache/bulk-load-steps", test_bulk_steps);
+  ADD ("/cache/bulk-load-ids", test_bulk_ids);
+  g_test_add_func ("/cache/id-map", test_id_map);
   ADD ("/cache/migrate/search-indexes", test_migrate_search_indexes);
   ADD ("/cache/migrate/kind-index", test_migrate_kind_index);
+  ADD ("/cache/migrate/id-index", test_migrate_id_index);
   ADD ("/cache/notified-once", test_notified);
   ADD ("/cache/concurrent-reads", test_concurrent_reads);
 
