@@ -59,6 +59,14 @@
 /* The writer's page cache outside a first load, in KiB */
 #define RP_WRITER_CACHE_KIB 131072
 
+/* The page cache while the end of a first load builds its indexes.  Its
+ * size is also how much the sorter sorts at once before it writes the run
+ * out: with the load's gigabytes, or with runs kept in memory
+ * (temp_store = MEMORY, as elsewhere), it sorted a million customers'
+ * ids in 27–31 s; in runs of 16 MiB on a helper thread, merged from
+ * temporary files, in 8.5 s */
+#define RP_INDEX_BUILD_CACHE_KIB 16384
+
 struct _RpCache
 {
   GObject   parent_instance;
@@ -2220,8 +2228,13 @@ rp_cache_end_bulk (RpCache  *self,
     }
   if (self->bulk)
     {
-      /* The index builds sort with a helper thread */
-      sql = g_string_new ("PRAGMA threads = 2; BEGIN IMMEDIATE;");
+      /* The index builds sort with a helper thread, in runs written to
+       * temporary files: SQLite makes them readable by us alone and
+       * unlinks them as it opens them */
+      sql = g_string_new ("PRAGMA threads = 2;"
+                          "PRAGMA temp_store = FILE;"
+                          "PRAGMA cache_size = -" G_STRINGIFY (RP_INDEX_BUILD_CACHE_KIB) ";"
+                          "BEGIN IMMEDIATE;");
       for (guint i = 0; i < G_N_ELEMENTS (bulk_indexes); i++)
         g_string_append_printf (sql, "CREATE %sINDEX IF NOT EXISTS %s ON %s;",
                                 bulk_indexes[i].unique ? "UNIQUE " : "",
@@ -2244,9 +2257,7 @@ rp_cache_end_bulk (RpCache  *self,
        * for the writes that follow, a document at a time */
       g_string_append_printf (sql, "INSERT INTO search_fts (search_fts, rank) VALUES ('hashsize', %d);"
                                    "DELETE FROM settings WHERE key IN ('bulk-load', 'bulk-fts');"
-                                   "COMMIT;"
-                                   "PRAGMA cache_size = -" G_STRINGIFY (RP_WRITER_CACHE_KIB) ";"
-                                   "PRAGMA threads = 0;", RP_FTS_HASH_DEFAULT);
+                                   "COMMIT;", RP_FTS_HASH_DEFAULT);
       ok = exec_sql_timed (self->wdb, sql->str, error);
       if (ok)
         {
@@ -2256,6 +2267,13 @@ rp_cache_end_bulk (RpCache  *self,
         }
       else
         sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
+      g_string_free (sql, TRUE);
+
+      /* The writer's usual settings, or the load's again if it goes on */
+      sql = g_string_new ("PRAGMA threads = 0; PRAGMA temp_store = MEMORY;");
+      g_string_append_printf (sql, "PRAGMA cache_size = -%" G_GINT64_FORMAT ";",
+                              ok ? (gint64) RP_WRITER_CACHE_KIB : self->bulk_cache_kib);
+      exec_sql (self->wdb, sql->str, NULL);
       g_string_free (sql, TRUE);
     }
   g_mutex_unlock (&self->write_lock);
