@@ -136,10 +136,10 @@ add_name_keys (RpPrepared *p,
   family = rp_json_value_get_string (name, "family");
   given = rp_json_value_get_string (name, "given");
 
-  if (family)
-    add_key (p, family, kind, NULL, TRUE);
-  if (given)
-    add_key (p, given, kind, NULL, TRUE);
+  /* Both orders of the whole name first: they hold every substring of
+   * either part, so the parts alone need not go into the trigram index,
+   * where they were a third of the keys.  The parts stay in the key
+   * index, where a search for one of them finds it exactly. */
   if (family && given)
     {
       g_autofree char *fg = g_strconcat (family, given, NULL);
@@ -148,6 +148,10 @@ add_name_keys (RpPrepared *p,
       add_key (p, fg, kind, NULL, TRUE);
       add_key (p, gf, kind, NULL, TRUE);
     }
+  if (family)
+    add_key (p, family, kind, NULL, given == NULL);
+  if (given)
+    add_key (p, given, kind, NULL, family == NULL);
 }
 
 /* The strings of an array member; validation made sure they are */

@@ -59,6 +59,9 @@ test_names (void)
   assert_finds ("john smi", C2, RP_MATCH_NAME);
   assert_finds ("SMITH JOHN", C2, RP_MATCH_NAME);
   assert_finds ("mit", C2, RP_MATCH_NAME);   /* a substring of three */
+  assert_finds ("ohn", C2, RP_MATCH_NAME);   /* … of the given name */
+  assert_finds ("hnsm", C2, RP_MATCH_NAME);  /* … across both, given first */
+  assert_finds ("ithjo", C2, RP_MATCH_NAME); /* … and family first */
 }
 
 static void
@@ -69,6 +72,8 @@ test_kana (void)
   assert_finds ("ﾔﾏﾀﾞ ﾊﾅｺ", C1, RP_MATCH_KANA);
   assert_finds ("はなこ", C1, RP_MATCH_KANA);
   assert_finds ("やま", C1, RP_MATCH_KANA);
+  assert_finds ("まだは", C1, RP_MATCH_KANA);
+  assert_finds ("ナコヤ", C1, RP_MATCH_KANA);
 }
 
 static void
