@@ -56,6 +56,9 @@
 #define RP_FTS_HASH_DEFAULT (1024 * 1024)
 #define RP_FTS_HASH_MAX (G_GINT64_CONSTANT (1024) * 1024 * 1024)
 
+/* How many documents ahead a first load asks for the map slot of an id */
+#define RP_ID_PREFETCH 4
+
 /* The writer's page cache outside a first load, in KiB */
 #define RP_WRITER_CACHE_KIB 131072
 
@@ -954,6 +957,7 @@ find_doc (RpCache    *self,
 {
   sqlite3_stmt *st = self->bulk_ids ? self->st_get_doc_at : self->st_get_doc;
   gsize cursor = 0;
+  guint64 hash;
   gint64 rowid;
 
   if (self->bulk_ids == NULL)
@@ -965,7 +969,8 @@ find_doc (RpCache    *self,
       return NULL;
     }
 
-  while ((rowid = rp_id_map_next (self->bulk_ids, id, &cursor)) != 0)
+  hash = rp_id_map_hash (id);
+  while ((rowid = rp_id_map_next (self->bulk_ids, hash, &cursor)) != 0)
     {
       sqlite3_bind_int64 (st, 1, rowid);
       if (sqlite3_step (st) == SQLITE_ROW &&
@@ -1554,7 +1559,7 @@ insert_doc (RpCache    *self,
   sqlite3_bind_text (st, 9, p->body, p->body_len, SQLITE_STATIC);
   rc = step_done (st);
   if (rc == SQLITE_OK && rowid == 0 && self->bulk_ids)
-    rp_id_map_add (self->bulk_ids, p->id, sqlite3_last_insert_rowid (self->wdb));
+    rp_id_map_add (self->bulk_ids, p->id_hash, sqlite3_last_insert_rowid (self->wdb));
   return rc;
 }
 
@@ -1588,7 +1593,7 @@ store_doc (RpCache      *self,
     {
       gsize cursor = 0;
 
-      if (self->bulk_ids && rp_id_map_next (self->bulk_ids, p->id, &cursor) != 0)
+      if (self->bulk_ids && rp_id_map_next (self->bulk_ids, p->id_hash, &cursor) != 0)
         rc = SQLITE_CONSTRAINT;
       else
         rc = insert_doc (self, p, 0, cid);
@@ -1960,6 +1965,9 @@ rp_cache_apply_prepared (RpCache          *self,
   begin_apply (self);
   for (guint i = 0; rc == SQLITE_OK && i < n_docs; i++)
     {
+      if (self->bulk_ids && i + RP_ID_PREFETCH < n_docs && docs[i + RP_ID_PREFETCH] &&
+          docs[i + RP_ID_PREFETCH]->prepared)
+        rp_id_map_prefetch (self->bulk_ids, docs[i + RP_ID_PREFETCH]->id_hash);
       if (docs[i] == NULL)
         skip (skip_func, user_data, &batch, NULL, _("not a JSON object"));
       else

@@ -5,6 +5,9 @@
 
 #include "config.h"
 
+#include <string.h>
+#include <sys/mman.h>
+
 #include "rp-id-map.h"
 
 /* Open addressing with linear probing: at a million customers the map
@@ -23,11 +26,12 @@ struct _RpIdMap
 };
 
 #define INITIAL_SLOTS 1024
+#define HUGE_PAGE (2 * 1024 * 1024)
 
 /* FNV-1a, then a final mix so that the low bits, which pick the slot,
  * depend on every byte */
-static guint64
-hash_id (const char *id)
+guint64
+rp_id_map_hash (const char *id)
 {
   guint64 h = G_GUINT64_CONSTANT (0xcbf29ce484222325);
 
@@ -42,12 +46,41 @@ hash_id (const char *id)
   return h;
 }
 
+/* Zeroed slots.  Large maps ask for huge pages: every lookup lands on a
+ * random page, and in 4 KiB pages each one also missed the TLB */
+static Slot *
+slots_new (gsize n)
+{
+  gsize bytes = n * sizeof (Slot);
+  Slot *slots;
+
+  if (bytes < HUGE_PAGE)
+    return g_new0 (Slot, n);
+
+  slots = g_aligned_alloc (1, bytes, HUGE_PAGE);
+#ifdef MADV_HUGEPAGE
+  madvise (slots, bytes, MADV_HUGEPAGE);
+#endif
+  memset (slots, 0, bytes);
+  return slots;
+}
+
+static void
+slots_free (Slot  *slots,
+            gsize  n)
+{
+  if (n * sizeof (Slot) < HUGE_PAGE)
+    g_free (slots);
+  else
+    g_aligned_free (slots);
+}
+
 RpIdMap *
 rp_id_map_new (void)
 {
   RpIdMap *self = g_new0 (RpIdMap, 1);
 
-  self->slots = g_new0 (Slot, INITIAL_SLOTS);
+  self->slots = slots_new (INITIAL_SLOTS);
   self->mask = INITIAL_SLOTS - 1;
   return self;
 }
@@ -57,7 +90,7 @@ rp_id_map_free (RpIdMap *self)
 {
   if (self == NULL)
     return;
-  g_free (self->slots);
+  slots_free (self->slots, self->mask + 1);
   g_free (self);
 }
 
@@ -76,12 +109,11 @@ insert_slot (Slot    *slots,
 }
 
 void
-rp_id_map_add (RpIdMap    *self,
-               const char *id,
-               gint64      rowid)
+rp_id_map_add (RpIdMap *self,
+               guint64  hash,
+               gint64   rowid)
 {
   g_return_if_fail (self != NULL);
-  g_return_if_fail (id != NULL);
   g_return_if_fail (rowid != 0);
 
   /* At most two thirds full, so a miss ends after a few slots */
@@ -91,31 +123,28 @@ rp_id_map_add (RpIdMap    *self,
       Slot *old = self->slots;
 
       self->mask = old_size * 2 - 1;
-      self->slots = g_new0 (Slot, old_size * 2);
+      self->slots = slots_new (old_size * 2);
       for (gsize i = 0; i < old_size; i++)
         if (old[i].rowid != 0)
           insert_slot (self->slots, self->mask, old[i].hash, old[i].rowid);
-      g_free (old);
+      slots_free (old, old_size);
     }
 
-  insert_slot (self->slots, self->mask, hash_id (id), rowid);
+  insert_slot (self->slots, self->mask, hash, rowid);
   self->count++;
 }
 
 gint64
-rp_id_map_next (RpIdMap    *self,
-                const char *id,
-                gsize      *cursor)
+rp_id_map_next (RpIdMap *self,
+                guint64  hash,
+                gsize   *cursor)
 {
-  guint64 hash;
   gsize i;
 
   g_return_val_if_fail (self != NULL, 0);
-  g_return_val_if_fail (id != NULL, 0);
   g_return_val_if_fail (cursor != NULL, 0);
 
   /* The cursor counts the slots looked at so far, from the hash's own */
-  hash = hash_id (id);
   for (i = (hash + *cursor) & self->mask; self->slots[i].rowid != 0; i = (i + 1) & self->mask)
     {
       (*cursor)++;
@@ -123,4 +152,13 @@ rp_id_map_next (RpIdMap    *self,
         return self->slots[i].rowid;
     }
   return 0;
+}
+
+void
+rp_id_map_prefetch (RpIdMap *self,
+                    guint64  hash)
+{
+#if defined(__GNUC__)
+  __builtin_prefetch (&self->slots[hash & self->mask]);
+#endif
 }

@@ -16,17 +16,27 @@ G_BEGIN_DECLS
  * each candidate against the row. */
 typedef struct _RpIdMap RpIdMap;
 
-RpIdMap  *rp_id_map_new   (void);
-void      rp_id_map_free  (RpIdMap    *self);
-void      rp_id_map_add   (RpIdMap    *self,
-                           const char *id,
-                           gint64      rowid);
+RpIdMap  *rp_id_map_new      (void);
+void      rp_id_map_free     (RpIdMap    *self);
 
-/* The next rowid stored under @id's hash, or 0 after the last one.  Set
+/* The hash the map files @id under; worked out on the parsing thread */
+guint64   rp_id_map_hash     (const char *id);
+
+void      rp_id_map_add      (RpIdMap    *self,
+                              guint64     hash,
+                              gint64      rowid);
+
+/* The next rowid stored under @hash, or 0 after the last one.  Set
  * *@cursor to 0 before the first call. */
-gint64    rp_id_map_next  (RpIdMap    *self,
-                           const char *id,
-                           gsize      *cursor);
+gint64    rp_id_map_next     (RpIdMap    *self,
+                              guint64     hash,
+                              gsize      *cursor);
+
+/* Asks the CPU for the slot @hash leads to, some documents before it is
+ * looked at: at eleven million ids that slot is rarely in a cache, and
+ * waiting for it was a twentieth of the writer's time */
+void      rp_id_map_prefetch (RpIdMap    *self,
+                              guint64     hash);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RpIdMap, rp_id_map_free)
 

@@ -17,6 +17,7 @@
 
 #include "rp-doc.h"
 #include "rp-prepare.h"
+#include "rp-id-map.h"
 #include "rp-text.h"
 
 static char *
@@ -234,6 +235,7 @@ rp_prepared_prepare (RpPrepared *p)
       return;
     }
 
+  p->id_hash = p->id ? rp_id_map_hash (p->id) : 0;
   p->deleted = rp_json_value_get_bool (p->doc, "_deleted");
   if (p->deleted || p->type == RP_DOC_ERASURE)
     return;

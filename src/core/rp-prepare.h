@@ -29,6 +29,7 @@ struct _RpPrepared
 
   /* Members of @doc, valid while it lives */
   const char *id;
+  guint64     id_hash;     /* rp_id_map_hash() of @id */
   const char *type_str;
   const char *customer_id; /* only a `customer:` id */
   const char *channel;
