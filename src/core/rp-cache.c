@@ -555,6 +555,29 @@ open_connection (const char  *path,
   return db;
 }
 
+/* Index builds sort with a helper thread, in runs written to temporary
+ * files: SQLite makes them readable by us alone and unlinks them as it
+ * opens them.  See RP_INDEX_BUILD_CACHE_KIB. */
+static void
+index_builds_begin (sqlite3 *db)
+{
+  exec_sql (db, "PRAGMA threads = 2;"
+                "PRAGMA temp_store = FILE;"
+                "PRAGMA cache_size = -" G_STRINGIFY (RP_INDEX_BUILD_CACHE_KIB) ";", NULL);
+}
+
+/* Back to the writer's settings, with a page cache of @cache_kib */
+static void
+index_builds_end (sqlite3 *db,
+                  gint64   cache_kib)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA threads = 0;"
+                                          "PRAGMA temp_store = MEMORY;"
+                                          "PRAGMA cache_size = -%" G_GINT64_FORMAT ";",
+                                          cache_kib);
+  exec_sql (db, sql, NULL);
+}
+
 static gboolean
 migrate (sqlite3     *db,
          const char  *path,
@@ -562,6 +585,7 @@ migrate (sqlite3     *db,
 {
   int rc;
   int version = query_int (db, "PRAGMA user_version", &rc);
+  gboolean migrating;
   int app_id;
 
   if (rc != SQLITE_OK)
@@ -596,6 +620,10 @@ migrate (sqlite3     *db,
       return FALSE;
     }
 
+  /* Migrations rebuild tables and indexes */
+  migrating = version < RP_CACHE_VERSION;
+  if (migrating)
+    index_builds_begin (db);
   for (int v = version; v < RP_CACHE_VERSION; v++)
     {
       g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d;"
@@ -603,20 +631,19 @@ migrate (sqlite3     *db,
                                                v + 1, RP_APPLICATION_ID);
 
       if (!exec_sql (db, "BEGIN IMMEDIATE", error))
-        return FALSE;
-      if (!exec_sql (db, migrations[v], error) || !exec_sql (db, bump, error))
+        break;
+      if (!exec_sql (db, migrations[v], error) || !exec_sql (db, bump, error) ||
+          !exec_sql (db, "COMMIT", error))
         {
           sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-          return FALSE;
+          break;
         }
-      if (!exec_sql (db, "COMMIT", error))
-        {
-          sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-          return FALSE;
-        }
+      version = v + 1;
     }
+  if (migrating)
+    index_builds_end (db, RP_WRITER_CACHE_KIB);
 
-  return TRUE;
+  return version == RP_CACHE_VERSION;
 }
 
 #define PREPARE(field, sql) \
@@ -2236,13 +2263,8 @@ rp_cache_end_bulk (RpCache  *self,
     }
   if (self->bulk)
     {
-      /* The index builds sort with a helper thread, in runs written to
-       * temporary files: SQLite makes them readable by us alone and
-       * unlinks them as it opens them */
-      sql = g_string_new ("PRAGMA threads = 2;"
-                          "PRAGMA temp_store = FILE;"
-                          "PRAGMA cache_size = -" G_STRINGIFY (RP_INDEX_BUILD_CACHE_KIB) ";"
-                          "BEGIN IMMEDIATE;");
+      index_builds_begin (self->wdb);
+      sql = g_string_new ("BEGIN IMMEDIATE;");
       for (guint i = 0; i < G_N_ELEMENTS (bulk_indexes); i++)
         g_string_append_printf (sql, "CREATE %sINDEX IF NOT EXISTS %s ON %s;",
                                 bulk_indexes[i].unique ? "UNIQUE " : "",
@@ -2277,12 +2299,8 @@ rp_cache_end_bulk (RpCache  *self,
         sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
       g_string_free (sql, TRUE);
 
-      /* The writer's usual settings, or the load's again if it goes on */
-      sql = g_string_new ("PRAGMA threads = 0; PRAGMA temp_store = MEMORY;");
-      g_string_append_printf (sql, "PRAGMA cache_size = -%" G_GINT64_FORMAT ";",
-                              ok ? (gint64) RP_WRITER_CACHE_KIB : self->bulk_cache_kib);
-      exec_sql (self->wdb, sql->str, NULL);
-      g_string_free (sql, TRUE);
+      /* The writer's usual page cache, or the load's again if it goes on */
+      index_builds_end (self->wdb, ok ? (gint64) RP_WRITER_CACHE_KIB : self->bulk_cache_kib);
     }
   g_mutex_unlock (&self->write_lock);
   return ok;
