@@ -292,13 +292,14 @@ static const char *migrations[] = {
  * at the end, which is far cheaper than keeping them sorted row by row.
  * So does the id index, which the apply path looks in: during the load it
  * finds documents through an RpIdMap instead.  Other lookups the apply
- * path makes (ticket events, a document's keys) keep theirs, and so do the indexes that lead with the customer:
- * documents come grouped by customer and customers are numbered as they
- * come, so those grow at their end, and building them afterwards would
- * only add a scan of every body to the wait at the end.  So does the
- * index of a few types by time: it takes a sixth of the documents, small
- * enough to stay in the page cache.  The end of a load makes sure of
- * those too, for a load an older version began. */
+ * path makes (ticket events, a document's keys) keep theirs, and so do
+ * the indexes that lead with the customer: documents come grouped by
+ * customer and customers are numbered as they come, so those grow at
+ * their end, and building them afterwards would only add a scan of every
+ * body to the wait at the end.  So does the index of a few types by
+ * time: it takes a sixth of the documents, small enough to stay in the
+ * page cache.  The end of a load makes sure of those too, for a load an
+ * older version began. */
 static const struct
 {
   const char *name;
@@ -1620,17 +1621,17 @@ store_doc (RpCache      *self,
     {
       gsize cursor = 0;
 
-      if (self->bulk_ids && rp_id_map_next (self->bulk_ids, p->id_hash, &cursor) != 0)
-        rc = SQLITE_CONSTRAINT;
-      else
-        rc = insert_doc (self, p, 0, cid);
-      if (rc == SQLITE_OK)
+      if (self->bulk_ids == NULL || rp_id_map_next (self->bulk_ids, p->id_hash, &cursor) == 0)
         {
-          inserted = TRUE;
-          rowid = sqlite3_last_insert_rowid (self->wdb);
+          rc = insert_doc (self, p, 0, cid);
+          if (rc == SQLITE_OK)
+            {
+              inserted = TRUE;
+              rowid = sqlite3_last_insert_rowid (self->wdb);
+            }
+          else if (rc != SQLITE_CONSTRAINT)
+            return rc;
         }
-      else if (rc != SQLITE_CONSTRAINT)
-        return rc;
     }
 
   if (!inserted)

@@ -46,33 +46,21 @@ rp_id_map_hash (const char *id)
   return h;
 }
 
-/* Zeroed slots.  Large maps ask for huge pages: every lookup lands on a
- * random page, and in 4 KiB pages each one also missed the TLB */
+/* Zeroed slots.  Large maps ask for huge pages, before the pages are
+ * first touched: every lookup lands on a random page, and in 4 KiB pages
+ * each one also missed the TLB */
 static Slot *
 slots_new (gsize n)
 {
   gsize bytes = n * sizeof (Slot);
-  Slot *slots;
+  Slot *slots = g_aligned_alloc (n, sizeof (Slot), bytes < HUGE_PAGE ? sizeof (Slot) : HUGE_PAGE);
 
-  if (bytes < HUGE_PAGE)
-    return g_new0 (Slot, n);
-
-  slots = g_aligned_alloc (1, bytes, HUGE_PAGE);
 #ifdef MADV_HUGEPAGE
-  madvise (slots, bytes, MADV_HUGEPAGE);
+  if (bytes >= HUGE_PAGE)
+    madvise (slots, bytes, MADV_HUGEPAGE);
 #endif
   memset (slots, 0, bytes);
   return slots;
-}
-
-static void
-slots_free (Slot  *slots,
-            gsize  n)
-{
-  if (n * sizeof (Slot) < HUGE_PAGE)
-    g_free (slots);
-  else
-    g_aligned_free (slots);
 }
 
 RpIdMap *
@@ -90,7 +78,7 @@ rp_id_map_free (RpIdMap *self)
 {
   if (self == NULL)
     return;
-  slots_free (self->slots, self->mask + 1);
+  g_aligned_free (self->slots);
   g_free (self);
 }
 
@@ -127,7 +115,7 @@ rp_id_map_add (RpIdMap *self,
       for (gsize i = 0; i < old_size; i++)
         if (old[i].rowid != 0)
           insert_slot (self->slots, self->mask, old[i].hash, old[i].rowid);
-      slots_free (old, old_size);
+      g_aligned_free (old);
     }
 
   insert_slot (self->slots, self->mask, hash, rowid);
