@@ -32,6 +32,9 @@
 #define RP_BULK_COMMIT_DOCS 100000
 #define RP_BULK_BYTES_PER_DOC 4096
 
+/* Statements of exec_sql() that take this long go to the debug log */
+#define RP_SLOW_STATEMENT_USEC (G_USEC_PER_SEC / 20)
+
 /* The types indexed by (type, at), for the supervisor's figures.  A query's
  * `type = 'ticket'` implies this term, so the index serves it.  Equalities,
  * not IN: every insert evaluates the term, and an IN list builds a table to
@@ -394,24 +397,13 @@ rp_cache_prepare (sqlite3     *db,
   return stmt;
 }
 
+/* Runs @sql, one statement at a time; the debug log says how long each
+ * one that took a while took: the steps at the end of a first load, a
+ * migration's rebuilds */
 static gboolean
 exec_sql (sqlite3     *db,
           const char  *sql,
           GError     **error)
-{
-  int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
-
-  if (rc != SQLITE_OK)
-    return rp_cache_set_error (error, db, rc, _("Could not update the cache"));
-  return TRUE;
-}
-
-/* As exec_sql(), one statement at a time, with how long each took in the
- * debug log: for the long steps at the end of a first load */
-static gboolean
-exec_sql_timed (sqlite3     *db,
-                const char  *sql,
-                GError     **error)
 {
   const char *next = sql;
   int rc = SQLITE_OK;
@@ -420,7 +412,7 @@ exec_sql_timed (sqlite3     *db,
     {
       sqlite3_stmt *stmt = NULL;
       const char *tail = NULL;
-      gint64 start = g_get_monotonic_time ();
+      gint64 start = g_get_monotonic_time (), took;
 
       rc = sqlite3_prepare_v2 (db, next, -1, &stmt, &tail);
       if (rc == SQLITE_OK && stmt)
@@ -429,8 +421,9 @@ exec_sql_timed (sqlite3     *db,
             ;
           if (rc == SQLITE_DONE)
             rc = SQLITE_OK;
-          g_debug ("%.*s: %.1f s", (int) MIN (tail - next, 72), next,
-                   (g_get_monotonic_time () - start) / 1e6);
+          took = g_get_monotonic_time () - start;
+          if (took >= RP_SLOW_STATEMENT_USEC)
+            g_debug ("%.*s: %.1f s", (int) MIN (tail - next, 72), next, took / 1e6);
         }
       sqlite3_finalize (stmt);
       next = tail;
@@ -2291,7 +2284,7 @@ rp_cache_end_bulk (RpCache  *self,
       g_string_append_printf (sql, "INSERT INTO search_fts (search_fts, rank) VALUES ('hashsize', %d);"
                                    "DELETE FROM settings WHERE key IN ('bulk-load', 'bulk-fts');"
                                    "COMMIT;", RP_FTS_HASH_DEFAULT);
-      ok = exec_sql_timed (self->wdb, sql->str, error);
+      ok = exec_sql (self->wdb, sql->str, error);
       if (ok)
         {
           self->bulk = FALSE;
