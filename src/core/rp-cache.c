@@ -101,7 +101,6 @@ struct _RpCache
   sqlite3_stmt *st_set_ticket_state;
   sqlite3_stmt *st_put_ticket;
   sqlite3_stmt *st_ticket_has_events;
-  sqlite3_stmt *st_get_consent;
   sqlite3_stmt *st_put_consent;
 
   /* A first load into an empty cache builds most indexes after the fact,
@@ -330,12 +329,35 @@ enum {
   KEY_TICKET = RP_MATCH_TICKET,
 };
 
+/* A ticket's folded state */
+typedef struct
+{
+  char   *status;
+  char   *priority;
+  char   *queue;
+  char   *assignee;
+  gint64  updated;
+  gint64  last_at;
+  char   *last_id;
+  char   *handoff;
+  gint64  handoff_at;
+  char   *handoff_by;
+} TicketState;
+
 typedef struct
 {
   GHashTable *dirty_tickets;     /* ticket id → NULL: fold again at the end */
   GHashTable *dirty_consents;    /* "cid\037purpose" → NULL */
   GHashTable *touched;           /* customer id → NULL */
   gboolean    erased;
+
+  /* The ticket whose events are coming in, folded in memory until another
+   * ticket's turn or the end of the call (see apply_ticket_event()) */
+  char              *pending_id;     /* NULL if none */
+  const RpJsonValue *pending_doc;    /* its document, if it came in this call */
+  gint64             pending_rowid;
+  gint64             pending_cid;
+  TicketState        pending;
 } ApplyCtx;
 
 /* Errors */
@@ -680,9 +702,12 @@ prepare_statements (RpCache  *self,
                                 " updated = ?6, last_at = ?7, last_id = ?8, handoff = ?9, handoff_at = ?10,"
                                 " handoff_by = ?11 WHERE id = ?1");
   PREPARE (st_ticket_has_events, "SELECT 1 FROM docs WHERE ticket = ?1 AND +type = 'ticket_event' LIMIT 1");
-  PREPARE (st_get_consent, "SELECT at, doc_id FROM consent_state WHERE cust = ?1 AND purpose = ?2");
-  PREPARE (st_put_consent, "INSERT OR REPLACE INTO consent_state (cust, purpose, state, at, source, doc_id)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  PREPARE (st_put_consent, "INSERT INTO consent_state (cust, purpose, state, at, source, doc_id)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                           " ON CONFLICT (cust, purpose) DO UPDATE SET state = excluded.state,"
+                           " at = excluded.at, source = excluded.source, doc_id = excluded.doc_id"
+                           " WHERE excluded.at > consent_state.at OR (excluded.at = consent_state.at"
+                           " AND excluded.doc_id >= consent_state.doc_id)");
   return TRUE;
 }
 
@@ -716,7 +741,7 @@ rp_cache_finalize (GObject *object)
     &self->st_get_cid, &self->st_ins_cid, &self->st_set_customer, &self->st_clear_customer,
     &self->st_ins_key, &self->st_ins_fts, &self->st_keys_of_doc, &self->st_del_fts,
     &self->st_del_keys_of_doc, &self->st_is_erased, &self->st_get_ticket, &self->st_set_ticket_state, &self->st_put_ticket,
-    &self->st_ticket_has_events, &self->st_get_consent, &self->st_put_consent,
+    &self->st_ticket_has_events, &self->st_put_consent,
   };
 
   /* A bulk load dropped without rp_cache_end_bulk() keeps what it applied;
@@ -1059,20 +1084,6 @@ remove_keys_of_doc (RpCache *self,
 
 /* Ticket folding: the ticket document, then its events in (at, _id) order */
 
-typedef struct
-{
-  char   *status;
-  char   *priority;
-  char   *queue;
-  char   *assignee;
-  gint64  updated;
-  gint64  last_at;
-  char   *last_id;
-  char   *handoff;
-  gint64  handoff_at;
-  char   *handoff_by;
-} TicketState;
-
 static void
 ticket_state_clear (TicketState *state)
 {
@@ -1273,8 +1284,77 @@ fold_ticket (RpCache    *self,
   return rc;
 }
 
-/* An event newer than everything folded so far is applied to the stored
- * state; anything else means folding again from the start. */
+/* Writes the ticket folded in memory, if any, and forgets it */
+static int
+flush_pending_ticket (RpCache  *self,
+                      ApplyCtx *ctx)
+{
+  TicketState *state = &ctx->pending;
+  sqlite3_stmt *st = self->st_set_ticket_state;
+  int rc;
+
+  if (ctx->pending_id == NULL)
+    return SQLITE_OK;
+
+  if (ctx->pending_doc)
+    rc = put_ticket (self, ctx->pending_doc, ctx->pending_rowid, ctx->pending_cid, state);
+  else
+    {
+      bind_text_or_null (st, 1, ctx->pending_id);
+      bind_text_or_null (st, 2, state->queue);
+      bind_text_or_null (st, 3, state->priority);
+      bind_text_or_null (st, 4, state->status);
+      bind_text_or_null (st, 5, state->assignee);
+      bind_time (st, 6, state->updated);
+      bind_time (st, 7, state->last_at);
+      bind_text_or_null (st, 8, state->last_id);
+      bind_text_or_null (st, 9, state->handoff);
+      bind_time (st, 10, state->handoff_at);
+      bind_text_or_null (st, 11, state->handoff_by);
+      rc = step_done (st);
+    }
+  g_clear_pointer (&ctx->pending_id, g_free);
+  ctx->pending_doc = NULL;
+  ticket_state_clear (state);
+  return rc;
+}
+
+/* Makes @ticket_id the ticket folded in memory, from its stored state.
+ * FALSE if there is none to go on. */
+static gboolean
+load_pending_ticket (RpCache    *self,
+                     ApplyCtx   *ctx,
+                     const char *ticket_id)
+{
+  sqlite3_stmt *st = self->st_get_ticket;
+  TicketState *state = &ctx->pending;
+  gboolean found = FALSE;
+
+  sqlite3_bind_text (st, 1, ticket_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (st) == SQLITE_ROW)
+    {
+      found = TRUE;
+      state->status = g_strdup ((const char *) sqlite3_column_text (st, 0));
+      state->priority = g_strdup ((const char *) sqlite3_column_text (st, 1));
+      state->queue = g_strdup ((const char *) sqlite3_column_text (st, 2));
+      state->assignee = g_strdup ((const char *) sqlite3_column_text (st, 3));
+      state->updated = sqlite3_column_int64 (st, 4);
+      state->last_at = sqlite3_column_int64 (st, 5);
+      state->last_id = g_strdup ((const char *) sqlite3_column_text (st, 6));
+      state->handoff = g_strdup ((const char *) sqlite3_column_text (st, 7));
+      state->handoff_at = sqlite3_column_int64 (st, 8);
+      state->handoff_by = g_strdup ((const char *) sqlite3_column_text (st, 9));
+      ctx->pending_id = g_strdup (ticket_id);
+    }
+  sqlite3_reset (st);
+  return found;
+}
+
+/* An event newer than everything folded so far is applied to the folded
+ * state; anything else means folding again from the start.  A ticket's
+ * events come one after another, after the ticket, so the state stays in
+ * memory from the ticket or the first event to the last event, and is
+ * written once. */
 static int
 apply_ticket_event (RpCache    *self,
                     ApplyCtx   *ctx,
@@ -1283,60 +1363,37 @@ apply_ticket_event (RpCache    *self,
 {
   const char *ticket_id = rp_json_value_get_string (event, "ticket_id");
   const char *event_id = rp_json_value_get_string (event, "_id");
-  sqlite3_stmt *st = self->st_get_ticket;
-  gboolean in_order = FALSE;
-  TicketState state = { 0 };
+  TicketState *state = &ctx->pending;
   int rc;
 
   if (g_hash_table_contains (ctx->dirty_tickets, ticket_id))
     return SQLITE_OK;
 
-  sqlite3_bind_text (st, 1, ticket_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (st) == SQLITE_ROW)
+  if (g_strcmp0 (ctx->pending_id, ticket_id) != 0)
     {
-      gint64 last_at = sqlite3_column_int64 (st, 5);
-      const char *last_id = (const char *) sqlite3_column_text (st, 6);
-
-      in_order = last_id == NULL || at > last_at || (at == last_at && g_strcmp0 (event_id, last_id) > 0);
-      if (in_order)
+      if ((rc = flush_pending_ticket (self, ctx)) != SQLITE_OK)
+        return rc;
+      if (!load_pending_ticket (self, ctx, ticket_id))
         {
-          state.status = g_strdup ((const char *) sqlite3_column_text (st, 0));
-          state.priority = g_strdup ((const char *) sqlite3_column_text (st, 1));
-          state.queue = g_strdup ((const char *) sqlite3_column_text (st, 2));
-          state.assignee = g_strdup ((const char *) sqlite3_column_text (st, 3));
-          state.updated = sqlite3_column_int64 (st, 4);
-          state.last_at = last_at;
-          state.last_id = g_strdup (last_id);
-          state.handoff = g_strdup ((const char *) sqlite3_column_text (st, 7));
-          state.handoff_at = sqlite3_column_int64 (st, 8);
-          state.handoff_by = g_strdup ((const char *) sqlite3_column_text (st, 9));
+          /* No ticket yet: it folds when it comes */
+          g_hash_table_add (ctx->dirty_tickets, g_strdup (ticket_id));
+          return SQLITE_OK;
         }
     }
-  sqlite3_reset (st);
 
-  if (!in_order)
+  if (state->last_id != NULL &&
+      (at < state->last_at || (at == state->last_at && g_strcmp0 (event_id, state->last_id) <= 0)))
     {
-      ticket_state_clear (&state);
+      /* What is stored or pending is thrown away: the fold starts over */
+      g_clear_pointer (&ctx->pending_id, g_free);
+      ctx->pending_doc = NULL;
+      ticket_state_clear (state);
       g_hash_table_add (ctx->dirty_tickets, g_strdup (ticket_id));
       return SQLITE_OK;
     }
 
-  ticket_state_apply_event (&state, event, at);
-  st = self->st_set_ticket_state;
-  bind_text_or_null (st, 1, ticket_id);
-  bind_text_or_null (st, 2, state.queue);
-  bind_text_or_null (st, 3, state.priority);
-  bind_text_or_null (st, 4, state.status);
-  bind_text_or_null (st, 5, state.assignee);
-  bind_time (st, 6, state.updated);
-  bind_time (st, 7, state.last_at);
-  bind_text_or_null (st, 8, state.last_id);
-  bind_text_or_null (st, 9, state.handoff);
-  bind_time (st, 10, state.handoff_at);
-  bind_text_or_null (st, 11, state.handoff_by);
-  rc = step_done (st);
-  ticket_state_clear (&state);
-  return rc;
+  ticket_state_apply_event (state, event, at);
+  return SQLITE_OK;
 }
 
 static int
@@ -1348,7 +1405,6 @@ apply_ticket_doc (RpCache    *self,
 {
   const char *id = rp_json_value_get_string (ticket, "_id");
   gboolean has_events;
-  TicketState state;
   int rc;
 
   if (g_hash_table_contains (ctx->dirty_tickets, id))
@@ -1364,45 +1420,36 @@ apply_ticket_doc (RpCache    *self,
       return SQLITE_OK;
     }
 
-  ticket_state_from_doc (&state, ticket);
-  rc = put_ticket (self, ticket, doc, cid, &state);
-  ticket_state_clear (&state);
-  return rc;
+  /* Its events, if any, come next */
+  if ((rc = flush_pending_ticket (self, ctx)) != SQLITE_OK)
+    return rc;
+  ctx->pending_id = g_strdup (id);
+  ctx->pending_doc = ticket;
+  ctx->pending_rowid = doc;
+  ctx->pending_cid = cid;
+  ticket_state_from_doc (&ctx->pending, ticket);
+  return SQLITE_OK;
 }
 
 /* Consent: the latest document by (at, _id) per purpose */
 
+/* One statement: the stored state stays unless this document is at least
+ * as late by (at, _id), which byte order compares as g_strcmp0() would */
 static int
 apply_consent (RpCache    *self,
                const RpJsonValue *consent,
                gint64      cid,
                gint64      at)
 {
-  const char *id = rp_json_value_get_string (consent, "_id");
-  const char *purpose = rp_json_value_get_string (consent, "purpose");
-  gboolean newer = TRUE;
+  sqlite3_stmt *st = self->st_put_consent;
 
-  sqlite3_bind_int64 (self->st_get_consent, 1, cid);
-  sqlite3_bind_text (self->st_get_consent, 2, purpose, -1, SQLITE_STATIC);
-  if (sqlite3_step (self->st_get_consent) == SQLITE_ROW)
-    {
-      gint64 cur_at = sqlite3_column_int64 (self->st_get_consent, 0);
-      const char *cur_id = (const char *) sqlite3_column_text (self->st_get_consent, 1);
-
-      newer = at > cur_at || (at == cur_at && g_strcmp0 (id, cur_id) >= 0);
-    }
-  sqlite3_reset (self->st_get_consent);
-
-  if (!newer)
-    return SQLITE_OK;
-
-  sqlite3_bind_int64 (self->st_put_consent, 1, cid);
-  sqlite3_bind_text (self->st_put_consent, 2, purpose, -1, SQLITE_STATIC);
-  bind_text_or_null (self->st_put_consent, 3, rp_json_value_get_string (consent, "state"));
-  sqlite3_bind_int64 (self->st_put_consent, 4, at);
-  bind_text_or_null (self->st_put_consent, 5, rp_json_value_get_string (consent, "source"));
-  bind_text_or_null (self->st_put_consent, 6, id);
-  return step_done (self->st_put_consent);
+  sqlite3_bind_int64 (st, 1, cid);
+  bind_text_or_null (st, 2, rp_json_value_get_string (consent, "purpose"));
+  bind_text_or_null (st, 3, rp_json_value_get_string (consent, "state"));
+  sqlite3_bind_int64 (st, 4, at);
+  bind_text_or_null (st, 5, rp_json_value_get_string (consent, "source"));
+  bind_text_or_null (st, 6, rp_json_value_get_string (consent, "_id"));
+  return step_done (st);
 }
 
 static int
@@ -1475,6 +1522,10 @@ erase_in_transaction (RpCache    *self,
   sqlite3_stmt *stmt = NULL;
   gint64 cid;
   int rc;
+
+  /* Written first, so that its row goes too if it is the customer's */
+  if ((rc = flush_pending_ticket (self, ctx)) != SQLITE_OK)
+    return rc;
 
   cid = rp_cache_lookup_cid (self->wdb, customer_id);
   if (cid != 0)
@@ -1806,6 +1857,10 @@ fold_dirty (RpCache  *self,
   gpointer key;
   int rc;
 
+  /* First, as a fold from scratch rewrites what it holds */
+  if ((rc = flush_pending_ticket (self, ctx)) != SQLITE_OK)
+    return rc;
+
   g_hash_table_iter_init (&iter, ctx->dirty_tickets);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     if ((rc = fold_ticket (self, key)) != SQLITE_OK)
@@ -1863,6 +1918,7 @@ scrub_after_erasure (RpCache *self)
 static void
 apply_ctx_init (ApplyCtx *ctx)
 {
+  memset (ctx, 0, sizeof *ctx);
   ctx->dirty_tickets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   ctx->dirty_consents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   ctx->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1896,6 +1952,8 @@ apply_ctx_clear (ApplyCtx *ctx)
   g_clear_pointer (&ctx->dirty_tickets, g_hash_table_unref);
   g_clear_pointer (&ctx->dirty_consents, g_hash_table_unref);
   g_clear_pointer (&ctx->touched, g_hash_table_unref);
+  g_clear_pointer (&ctx->pending_id, g_free);
+  ticket_state_clear (&ctx->pending);
 }
 
 /* Commits what is pending: the one transaction of a call, or the one a

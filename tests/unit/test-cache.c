@@ -300,10 +300,13 @@ static const char *ticket_docs[] = {
   "\"changes\":{\"queue\":\"technical\",\"priority\":\"high\"},\"handoff\":\"b's note\"}",
 };
 
-/* A first load folds through its map of ids, since it has no id index */
+/* A first load folds through its map of ids, since it has no id index.
+ * One document per batch, so out-of-order arrival really happens; or all
+ * in one batch, where the state is folded in memory until it is written. */
 static JsonObject *
 folded_ticket_after (const guint *order,
-                     gboolean     bulk)
+                     gboolean     bulk,
+                     gboolean     one_batch)
 {
   g_autofree char *dir = test_make_dir ();
   g_autofree char *path = g_build_filename (dir, "c.db", NULL);
@@ -312,12 +315,19 @@ folded_ticket_after (const guint *order,
   JsonObject *ticket;
 
   g_assert_true (!bulk || rp_cache_begin_bulk (cache, 0, &error));
-  /* One document per batch, so out-of-order arrival really happens */
-  for (guint i = 0; i < G_N_ELEMENTS (ticket_docs); i++)
+  if (one_batch)
     {
-      g_autofree char *array = g_strdup_printf ("[%s]", ticket_docs[order[i]]);
+      g_autofree char *array = g_strdup_printf ("[%s,%s,%s,%s]", ticket_docs[order[0]],
+                                                ticket_docs[order[1]], ticket_docs[order[2]],
+                                                ticket_docs[order[3]]);
       test_apply (cache, array);
     }
+  else
+    for (guint i = 0; i < G_N_ELEMENTS (ticket_docs); i++)
+      {
+        g_autofree char *array = g_strdup_printf ("[%s]", ticket_docs[order[i]]);
+        test_apply (cache, array);
+      }
   g_assert_true (!bulk || rp_cache_end_bulk (cache, &error));
   g_assert_no_error (error);
   ticket = rp_cache_get_ticket (cache, "ticket:t9", &error);
@@ -335,11 +345,13 @@ test_ticket_fold (void)
     { 3, 2, 1, 0 },
     { 1, 0, 3, 2 },
     { 2, 3, 0, 1 },
+    { 0, 1, 3, 2 },
+    { 0, 3, 1, 2 },
   };
 
-  for (guint o = 0; o < 2 * G_N_ELEMENTS (orders); o++)
+  for (guint o = 0; o < 4 * G_N_ELEMENTS (orders); o++)
     {
-      g_autoptr(JsonObject) ticket = folded_ticket_after (orders[o / 2], o % 2);
+      g_autoptr(JsonObject) ticket = folded_ticket_after (orders[o / 4], o % 2, (o / 2) % 2);
       JsonObject *handoff = json_object_get_object_member (ticket, "latest_handoff");
 
       g_assert_cmpstr (rp_json_string (ticket, "status"), ==, "open");
@@ -472,6 +484,28 @@ test_erasure (Fixture       *f,
   events = rp_cache_timeline (f->cache, C1, RP_KIND_ALL, NULL, NULL, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (events->len, ==, 0);
+}
+
+/* A ticket and its events, then the customer's erasure, in one batch:
+ * the ticket folded in memory must not come back after the erasure */
+static void
+test_erasure_same_batch (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) ticket = NULL;
+  g_autofree char *batch = g_strdup_printf ("[%s,%s,%s,{\"_id\":\"erasure:e9\",\"type\":\"erasure\","
+                                            "\"schema\":1,\"at\":\"2026-11-21T00:00:00Z\","
+                                            "\"customer_id\":\"" C1 "\"}]",
+                                            ticket_docs[0], ticket_docs[1], ticket_docs[2]);
+
+  test_apply (f->cache, batch);
+  ticket = rp_cache_get_ticket (f->cache, "ticket:t9", &error);
+  g_assert_error (error, RP_ERROR, RP_ERROR_NOT_FOUND);
+  g_assert_null (ticket);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM tickets"), ==, 0);
+  check_no_trace (f, "T-900001");
+  check_no_trace (f, "c's note");
 }
 
 static void
@@ -1051,6 +1085,7 @@ main (int   argc,
   ADD ("/cache/fold/consent", test_consent_fold);
   ADD ("/cache/erasure/no-bytes-left", test_erasure);
   ADD ("/cache/erasure/customer-tombstone", test_tombstone_erases);
+  ADD ("/cache/erasure/same-batch", test_erasure_same_batch);
   ADD ("/cache/bad-documents", test_bad_documents);
   ADD ("/cache/checkpoint", test_checkpoint);
   ADD ("/cache/bulk-load-cut-short", test_bulk_cut_short);
