@@ -693,9 +693,10 @@ prepare_statements (RpCache  *self,
   PREPARE (st_is_erased, "SELECT 1 FROM erased WHERE id = ?1");
   PREPARE (st_get_ticket, "SELECT status, priority, queue, assignee, updated, last_at, last_id,"
                           " handoff, handoff_at, handoff_by FROM tickets WHERE id = ?1");
-  PREPARE (st_put_ticket, "INSERT OR REPLACE INTO tickets (id, doc, cust, number, subject, channel,"
-                          " queue, priority, status, assignee, created, first_response_due,"
-                          " resolution_due, updated, last_at, last_id, handoff, handoff_at, handoff_by)"
+  /* Both: the id, then the folded state as bind_ticket_state() binds it */
+  PREPARE (st_put_ticket, "INSERT OR REPLACE INTO tickets (id, queue, priority, status, assignee,"
+                          " updated, last_at, last_id, handoff, handoff_at, handoff_by, doc, cust,"
+                          " number, subject, channel, created, first_response_due, resolution_due)"
                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
                           " ?16, ?17, ?18, ?19)");
   PREPARE (st_set_ticket_state, "UPDATE tickets SET queue = ?2, priority = ?3, status = ?4, assignee = ?5,"
@@ -1161,6 +1162,25 @@ bind_time (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, i);
 }
 
+/* A ticket's id and folded state, as parameters 1 to 11 */
+static void
+bind_ticket_state (sqlite3_stmt      *st,
+                   const char        *id,
+                   const TicketState *state)
+{
+  bind_text_or_null (st, 1, id);
+  bind_text_or_null (st, 2, state->queue);
+  bind_text_or_null (st, 3, state->priority);
+  bind_text_or_null (st, 4, state->status);
+  bind_text_or_null (st, 5, state->assignee);
+  bind_time (st, 6, state->updated);
+  bind_time (st, 7, state->last_at);
+  bind_text_or_null (st, 8, state->last_id);
+  bind_text_or_null (st, 9, state->handoff);
+  bind_time (st, 10, state->handoff_at);
+  bind_text_or_null (st, 11, state->handoff_by);
+}
+
 static int
 put_ticket (RpCache           *self,
             const RpJsonValue *ticket,
@@ -1170,25 +1190,15 @@ put_ticket (RpCache           *self,
 {
   sqlite3_stmt *st = self->st_put_ticket;
 
-  bind_text_or_null (st, 1, rp_json_value_get_string (ticket, "_id"));
-  sqlite3_bind_int64 (st, 2, doc);
-  sqlite3_bind_int64 (st, 3, cid);
-  bind_text_or_null (st, 4, rp_json_value_get_string (ticket, "number"));
-  bind_text_or_null (st, 5, rp_json_value_get_string (ticket, "subject"));
-  bind_text_or_null (st, 6, rp_json_value_get_string (ticket, "channel"));
-  bind_text_or_null (st, 7, state->queue);
-  bind_text_or_null (st, 8, state->priority);
-  bind_text_or_null (st, 9, state->status);
-  bind_text_or_null (st, 10, state->assignee);
-  bind_time (st, 11, timestamp_member (ticket, "at"));
-  bind_time (st, 12, timestamp_member (ticket, "first_response_due"));
-  bind_time (st, 13, timestamp_member (ticket, "resolution_due"));
-  bind_time (st, 14, state->updated);
-  bind_time (st, 15, state->last_at);
-  bind_text_or_null (st, 16, state->last_id);
-  bind_text_or_null (st, 17, state->handoff);
-  bind_time (st, 18, state->handoff_at);
-  bind_text_or_null (st, 19, state->handoff_by);
+  bind_ticket_state (st, rp_json_value_get_string (ticket, "_id"), state);
+  sqlite3_bind_int64 (st, 12, doc);
+  sqlite3_bind_int64 (st, 13, cid);
+  bind_text_or_null (st, 14, rp_json_value_get_string (ticket, "number"));
+  bind_text_or_null (st, 15, rp_json_value_get_string (ticket, "subject"));
+  bind_text_or_null (st, 16, rp_json_value_get_string (ticket, "channel"));
+  bind_time (st, 17, timestamp_member (ticket, "at"));
+  bind_time (st, 18, timestamp_member (ticket, "first_response_due"));
+  bind_time (st, 19, timestamp_member (ticket, "resolution_due"));
   return step_done (st);
 }
 
@@ -1300,17 +1310,7 @@ flush_pending_ticket (RpCache  *self,
     rc = put_ticket (self, ctx->pending_doc, ctx->pending_rowid, ctx->pending_cid, state);
   else
     {
-      bind_text_or_null (st, 1, ctx->pending_id);
-      bind_text_or_null (st, 2, state->queue);
-      bind_text_or_null (st, 3, state->priority);
-      bind_text_or_null (st, 4, state->status);
-      bind_text_or_null (st, 5, state->assignee);
-      bind_time (st, 6, state->updated);
-      bind_time (st, 7, state->last_at);
-      bind_text_or_null (st, 8, state->last_id);
-      bind_text_or_null (st, 9, state->handoff);
-      bind_time (st, 10, state->handoff_at);
-      bind_text_or_null (st, 11, state->handoff_by);
+      bind_ticket_state (st, ctx->pending_id, state);
       rc = step_done (st);
     }
   g_clear_pointer (&ctx->pending_id, g_free);
