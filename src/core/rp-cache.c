@@ -1294,6 +1294,15 @@ fold_ticket (RpCache    *self,
   return rc;
 }
 
+/* Forgets the ticket folded in memory, without writing it */
+static void
+drop_pending_ticket (ApplyCtx *ctx)
+{
+  g_clear_pointer (&ctx->pending_id, g_free);
+  ctx->pending_doc = NULL;
+  ticket_state_clear (&ctx->pending);
+}
+
 /* Writes the ticket folded in memory, if any, and forgets it */
 static int
 flush_pending_ticket (RpCache  *self,
@@ -1313,9 +1322,7 @@ flush_pending_ticket (RpCache  *self,
       bind_ticket_state (st, ctx->pending_id, state);
       rc = step_done (st);
     }
-  g_clear_pointer (&ctx->pending_id, g_free);
-  ctx->pending_doc = NULL;
-  ticket_state_clear (state);
+  drop_pending_ticket (ctx);
   return rc;
 }
 
@@ -1385,9 +1392,7 @@ apply_ticket_event (RpCache    *self,
       (at < state->last_at || (at == state->last_at && g_strcmp0 (event_id, state->last_id) <= 0)))
     {
       /* What is stored or pending is thrown away: the fold starts over */
-      g_clear_pointer (&ctx->pending_id, g_free);
-      ctx->pending_doc = NULL;
-      ticket_state_clear (state);
+      drop_pending_ticket (ctx);
       g_hash_table_add (ctx->dirty_tickets, g_strdup (ticket_id));
       return SQLITE_OK;
     }
@@ -1952,8 +1957,7 @@ apply_ctx_clear (ApplyCtx *ctx)
   g_clear_pointer (&ctx->dirty_tickets, g_hash_table_unref);
   g_clear_pointer (&ctx->dirty_consents, g_hash_table_unref);
   g_clear_pointer (&ctx->touched, g_hash_table_unref);
-  g_clear_pointer (&ctx->pending_id, g_free);
-  ticket_state_clear (&ctx->pending);
+  drop_pending_ticket (ctx);
 }
 
 /* Commits what is pending: the one transaction of a call, or the one a
