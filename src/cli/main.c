@@ -269,7 +269,7 @@ cmd_seed_demo (const char *cache_path,
   state.cache = cache;
   state.batch = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   state.progress.started = g_get_monotonic_time ();
-  if (!rp_cache_begin_bulk (cache, 0, &error) ||
+  if (!rp_cache_begin_bulk (cache, 0, RP_CACHE_BULK_SOLE, &error) ||
       !rp_demo_generate (&options, seed_emit, &state, &error) || !seed_flush (&state, &error) ||
       !rp_cache_end_bulk (cache, &error))
     {

@@ -170,8 +170,18 @@ void         rp_cache_release_memory   (RpCache             *self);
  * to 1 GiB.  Does nothing on a cache that holds documents.  Queries in
  * between are slow, a document by id slowest; a load cut short is
  * finished at the next open. */
+typedef enum
+{
+  RP_CACHE_BULK_DEFAULT = 0,
+  /* Nothing reads the cache until the load ends, as in a command-line
+   * import: the load writes through a rollback journal instead of the
+   * WAL, which a reader opening meanwhile would wait for */
+  RP_CACHE_BULK_SOLE = 1 << 0,
+} RpCacheBulkFlags;
+
 gboolean     rp_cache_begin_bulk       (RpCache             *self,
                                         gsize                memory,
+                                        RpCacheBulkFlags     flags,
                                         GError             **error);
 /* A piece of the end's work for a caller with time to spare between
  * batches, such as a pull waiting for its server: the next few thousand

@@ -320,7 +320,7 @@ rp_import_file (RpCache           *cache,
       return FALSE;
     }
 
-  if (!rp_cache_begin_bulk (cache, 0, error))
+  if (!rp_cache_begin_bulk (cache, 0, RP_CACHE_BULK_SOLE, error))
     return FALSE;
 
   scanner_init (&p.scanner, g_mapped_file_get_contents (mapped) ? g_mapped_file_get_contents (mapped) : "",

@@ -1144,7 +1144,7 @@ rp_sync_client_pull (RpSyncClient  *self,
   if (self->since == NULL && batch_has_more (batch))
     {
       /* The desktop syncs beside the agent's work: a modest page cache */
-      if (!rp_cache_begin_bulk (self->cache, SYNC_BULK_MEMORY, error))
+      if (!rp_cache_begin_bulk (self->cache, SYNC_BULK_MEMORY, RP_CACHE_BULK_DEFAULT, error))
         return FALSE;
       bulk = TRUE;
     }

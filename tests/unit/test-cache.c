@@ -5,6 +5,7 @@
 
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sqlite3.h>
 
 #include "rp-cache.h"
@@ -134,6 +135,10 @@ test_permissions (Fixture       *f,
   struct stat st;
 
   load_fixture (f);
+  /* The load wrote through a rollback journal; the WAL takes the writes
+   * after it */
+  test_apply (f->cache, "[{\"_id\":\"note:perm\",\"type\":\"note\",\"schema\":1,\"at\":\"2026-11-01T00:00:00Z\","
+                        "\"customer_id\":\"" C1 "\",\"author\":\"kato\",\"body\":\"after the load\"}]");
 
   g_assert_cmpint (stat (dir, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
@@ -314,7 +319,7 @@ folded_ticket_after (const guint *order,
   g_autoptr(GError) error = NULL;
   JsonObject *ticket;
 
-  g_assert_true (!bulk || rp_cache_begin_bulk (cache, 0, &error));
+  g_assert_true (!bulk || rp_cache_begin_bulk (cache, 0, RP_CACHE_BULK_SOLE, &error));
   if (one_batch)
     {
       g_autofree char *array = g_strdup_printf ("[%s,%s,%s,%s]", ticket_docs[order[0]],
@@ -742,7 +747,7 @@ test_bulk_cut_short (Fixture       *f,
   g_autofree char *fixture = test_fixture_path ("small.ndjson");
 
   /* A first load that dies before its indexes are built … */
-  g_assert_true (rp_cache_begin_bulk (f->cache, 0, &error));
+  g_assert_true (rp_cache_begin_bulk (f->cache, 0, RP_CACHE_BULK_SOLE, &error));
   test_apply (f->cache, "[{\"_id\":\"" C3 "\",\"type\":\"customer\",\"schema\":1,"
                         "\"at\":\"2020-01-01T00:00:00Z\",\"name\":{\"family\":\"Okada\",\"given\":\"Rin\"}}]");
   g_clear_object (&f->cache);
@@ -767,9 +772,91 @@ test_bulk_cut_short (Fixture       *f,
   g_assert_cmpint (sql_int (f->path, "SELECT v FROM search_fts_config WHERE k = 'hashsize'"), ==, 1024 * 1024);
 
   /* A cache that holds documents never goes into bulk mode */
-  g_assert_true (rp_cache_begin_bulk (f->cache, 0, &error));
+  g_assert_true (rp_cache_begin_bulk (f->cache, 0, RP_CACHE_BULK_DEFAULT, &error));
   g_clear_object (&f->cache);
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'search_keys_key'"), ==, 1);
+}
+
+/* The journal mode a cache file's header says: 2 for the WAL, 1 for a
+ * rollback journal */
+static int
+header_journal (const char *path)
+{
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+  g_assert_cmpuint (len, >=, 100);
+  g_assert_cmpint (bytes[18], ==, bytes[19]);
+  return bytes[18];
+}
+
+/* A command-line import writes through a rollback journal: a load that
+ * dies in the middle of a transaction leaves a hot journal, and the next
+ * open rolls it back, keeps what was committed, finishes the load and
+ * turns the WAL on again */
+static void
+test_bulk_crash (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *journal = NULL;
+  g_autoptr(RpCache) cache = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  struct stat st;
+
+  if (g_test_subprocess ())
+    {
+      g_autofree char *padding = g_strnfill (2000, 'x');
+      GString *batch = g_string_new ("[");
+
+      cache = rp_cache_open (g_getenv ("RP_TEST_CRASH_CACHE"), &error);
+      g_assert_no_error (error);
+      g_assert_true (rp_cache_begin_bulk (cache, 1024 * 1024, RP_CACHE_BULK_SOLE, &error));
+      g_assert_cmpint (header_journal (g_getenv ("RP_TEST_CRASH_CACHE")), ==, 1);
+      test_apply (cache, "[{\"_id\":\"" C3 "\",\"type\":\"customer\",\"schema\":1,"
+                         "\"at\":\"2020-01-01T00:00:00Z\",\"name\":{\"family\":\"Okada\",\"given\":\"Rin\"}}]");
+      /* Commits what the load holds so far */
+      rp_cache_mark_notified (cache, "crash-test", &error);
+      g_assert_no_error (error);
+
+      /* More than the page cache holds, so pages reach the file before
+       * the transaction ends */
+      for (guint i = 0; i < 3000; i++)
+        g_string_append_printf (batch, "%s{\"_id\":\"note:crash-%u\",\"type\":\"note\",\"schema\":1,"
+                                       "\"at\":\"2026-11-01T00:00:00Z\",\"customer_id\":\"" C3 "\","
+                                       "\"author\":\"kato\",\"body\":\"%s\"}",
+                                i ? "," : "", i, padding);
+      g_string_append (batch, "]");
+      test_apply (cache, batch->str);
+      g_string_free (batch, TRUE);
+      _exit (0);
+    }
+
+  dir = test_make_dir ();
+  path = g_build_filename (dir, "cache.db", NULL);
+  journal = g_strconcat (path, "-journal", NULL);
+  g_setenv ("RP_TEST_CRASH_CACHE", path, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_assert_cmpint (stat (journal, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0077, ==, 0);
+
+  cache = rp_cache_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (header_journal (path), ==, 2);
+  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), ==, 1);
+  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM docs WHERE type = 'customer'"), ==, 1);
+  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM docs WHERE type = 'note'"), ==, 0);
+  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM sqlite_master WHERE name = 'docs_id'"), ==, 1);
+  hits = rp_cache_search (cache, "kad", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 1);
+
+  g_clear_object (&cache);
+  test_remove_dir (dir);
 }
 
 /* The map a first load finds documents by: every id it was given leads to
@@ -825,7 +912,7 @@ test_bulk_ids (Fixture       *f,
   g_autoptr(GError) error = NULL;
   RpApplyStats stats;
 
-  g_assert_true (rp_cache_begin_bulk (f->cache, 0, &error));
+  g_assert_true (rp_cache_begin_bulk (f->cache, 0, RP_CACHE_BULK_SOLE, &error));
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'docs_id'"), ==, 0);
 
   test_apply (f->cache, "[" BULK_NOTE ("n1", "first") "," BULK_NOTE ("n2", "gone soon") ","
@@ -874,7 +961,7 @@ test_bulk_steps (Fixture       *f,
   gboolean worked = TRUE;
   guint steps = 0;
 
-  g_assert_true (rp_cache_begin_bulk (f->cache, 0, &error));
+  g_assert_true (rp_cache_begin_bulk (f->cache, 0, RP_CACHE_BULK_DEFAULT, &error));
   g_assert_no_error (error);
   test_apply (f->cache, "[{\"_id\":\"" C1 "\",\"type\":\"customer\",\"schema\":1,"
                         "\"at\":\"2020-01-01T00:00:00Z\",\"name\":{\"family\":\"Okada\",\"given\":\"Rin\"},"
@@ -1091,6 +1178,7 @@ main (int   argc,
   ADD ("/cache/bulk-load-cut-short", test_bulk_cut_short);
   ADD ("/cache/bulk-load-steps", test_bulk_steps);
   ADD ("/cache/bulk-load-ids", test_bulk_ids);
+  g_test_add_func ("/cache/bulk-load-crash", test_bulk_crash);
   g_test_add_func ("/cache/id-map", test_id_map);
   ADD ("/cache/migrate/search-indexes", test_migrate_search_indexes);
   ADD ("/cache/migrate/kind-index", test_migrate_kind_index);

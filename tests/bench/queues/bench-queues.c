@@ -78,7 +78,7 @@ seed (RpCache *cache,
   int n_customers = MAX (1, n_tickets / 5);
   gint64 started = g_get_monotonic_time ();
 
-  rp_cache_begin_bulk (cache, 0, &error);
+  rp_cache_begin_bulk (cache, 0, RP_CACHE_BULK_SOLE, &error);
   g_assert_no_error (error);
 
   for (int i = 0; i < n_customers + n_tickets; i++)
