@@ -115,7 +115,6 @@ struct _RpCache
   gint64    bulk_fts;        /* search keys up to this rowid are in the
                               * trigram index already; -1: none */
   RpIdMap  *bulk_ids;        /* while the id index is dropped */
-  gboolean  bulk_journal;    /* writing through a rollback journal */
 
   /* The customer the last document was about, and whether any customer
    * was ever erased: most documents need neither lookup */
@@ -2240,7 +2239,7 @@ rp_cache_begin_bulk (RpCache           *self,
        * on the same machine.  A crash leaves a hot journal that the next
        * open rolls back before it turns the WAL on again. */
       if (ok && (flags & RP_CACHE_BULK_SOLE) && !readers_open (self))
-        self->bulk_journal = set_journal_mode (self->wdb, "DELETE");
+        set_journal_mode (self->wdb, "DELETE");
       if (ok)
         {
           self->bulk = TRUE;
@@ -2391,12 +2390,10 @@ rp_cache_end_bulk (RpCache  *self,
         sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
       g_string_free (sql, TRUE);
 
-      if (ok && self->bulk_journal)
-        {
-          self->bulk_journal = FALSE;
-          if (!set_journal_mode (self->wdb, "WAL"))
-            g_warning ("Could not turn the write-ahead log on again: %s", sqlite3_errmsg (self->wdb));
-        }
+      /* Back from a rollback journal, if the load began with one; a cache
+       * in WAL mode stays as it is */
+      if (ok && !set_journal_mode (self->wdb, "WAL"))
+        g_warning ("Could not turn the write-ahead log on again: %s", sqlite3_errmsg (self->wdb));
       /* The writer's usual page cache, or the load's again if it goes on */
       index_builds_end (self->wdb, ok ? (gint64) RP_WRITER_CACHE_KIB : self->bulk_cache_kib);
     }

@@ -163,13 +163,6 @@ gboolean     rp_cache_apply_prepared   (RpCache             *self,
 /* Gives back the page caches' memory once a burst of writing is over */
 void         rp_cache_release_memory   (RpCache             *self);
 
-/* A first load into an empty cache: most indexes (the id index among
- * them) and the search index are built once at rp_cache_end_bulk()
- * instead of row by row, and batches commit together.  @memory bounds
- * its page cache; 0 gives it a sixteenth of the machine's memory, up
- * to 1 GiB.  Does nothing on a cache that holds documents.  Queries in
- * between are slow, a document by id slowest; a load cut short is
- * finished at the next open. */
 typedef enum
 {
   RP_CACHE_BULK_DEFAULT = 0,
@@ -179,6 +172,13 @@ typedef enum
   RP_CACHE_BULK_SOLE = 1 << 0,
 } RpCacheBulkFlags;
 
+/* A first load into an empty cache: most indexes (the id index among
+ * them) and the search index are built once at rp_cache_end_bulk()
+ * instead of row by row, and batches commit together.  @memory bounds
+ * its page cache; 0 gives it a sixteenth of the machine's memory, up
+ * to 1 GiB.  Does nothing on a cache that holds documents.  Queries in
+ * between are slow, a document by id slowest; a load cut short is
+ * finished at the next open. */
 gboolean     rp_cache_begin_bulk       (RpCache             *self,
                                         gsize                memory,
                                         RpCacheBulkFlags     flags,

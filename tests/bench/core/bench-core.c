@@ -378,9 +378,9 @@ main (int   argc,
   if (!rp_demo_generate (&options, write_doc, &w, &error))
     g_error ("%s", error->message);
   fclose (w.out);
+  t = now_s () - t;
   /* Each phase starts with the disk's writeback of the one before done */
   sync ();
-  t = now_s () - t;
   gen_rate = w.docs / t;
   g_printerr ("generated %" G_GUINT64_FORMAT " documents (%" G_GUINT64_FORMAT " events) in %.1f s\n",
               w.docs, w.events, t);
